@@ -1,0 +1,335 @@
+/* tribunad.c: the engine and its outputs with no GUI, for a screenless appliance and for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tribunad"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "tribuna-engine.h"
+#include "tribuna-status-log.h"
+#include "tribuna-video-devices.h"
+
+/* Exit statuses scripts can rely on. */
+enum {
+  EXIT_CLEAN = 0,
+  EXIT_RUNTIME = 1,   /* the program or the recording could not run */
+  EXIT_USAGE = 2,     /* bad flags or config: the message says what to fix */
+};
+
+typedef struct {
+  /* Options */
+  char           *config_path;
+  char           *data_dir;
+  gboolean        record;
+  gboolean        on_air;
+  char          **streams;
+  guint           for_seconds;
+  gboolean        list_devices;
+  gboolean        version;
+
+  /* Running */
+  GMainLoop      *loop;
+  TribunaEngine  *engine;
+  gboolean        shutting_down;
+  int             exit_status;
+} Daemon;
+
+static Daemon daemon_state;
+
+static gboolean
+parse_for (const char  *option_name,
+           const char  *value,
+           gpointer     data,
+           GError     **error)
+{
+  guint64 seconds;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, 7 * 24 * 3600, &seconds, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--for takes a whole number of seconds from 1 to 604800, not “%s”", value);
+      return FALSE;
+    }
+
+  daemon_state.for_seconds = (guint) seconds;
+  return TRUE;
+}
+
+static const GOptionEntry entries[] = {
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &daemon_state.config_path,
+    "Read settings from FILE (tribuna.conf); without it the embedded defaults apply: "
+    "a test pattern and tone at 1280x720, 30 fps", "FILE" },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &daemon_state.data_dir,
+    "Keep recordings under DIR (default: [paths] data-dir of the config, else "
+    "$XDG_DATA_HOME/tribuna)", "DIR" },
+  { "record", 'r', 0, G_OPTION_ARG_NONE, &daemon_state.record,
+    "Start recording at launch, before any stream", NULL },
+  { "on-air", 'a', 0, G_OPTION_ARG_NONE, &daemon_state.on_air,
+    "Put every enabled destination of the config on air at launch", NULL },
+  { "stream", 's', 0, G_OPTION_ARG_STRING_ARRAY, &daemon_state.streams,
+    "Add a destination and put it on air; the stream key is the URL's last segment, "
+    "e.g. rtmps://live-api-s.facebook.com:443/rtmp/KEY (repeatable)", "URL" },
+  { "for", 0, 0, G_OPTION_ARG_CALLBACK, parse_for,
+    "Stop cleanly after SECONDS (default: run until SIGINT or SIGTERM)", "SECONDS" },
+  { "list-devices", 0, 0, G_OPTION_ARG_NONE, &daemon_state.list_devices,
+    "List the cameras this machine has, for [source] uri=v4l2://..., and exit", NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &daemon_state.version,
+    "Print the version and exit", NULL },
+  { NULL }
+};
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("tribunad: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_options (int      *argc,
+               char   ***argv,
+               GError  **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— record and stream a hall");
+
+  g_option_context_set_summary (context,
+    "Runs Tribuna's engine without a screen: one program (camera and sound), encoded\n"
+    "once, recorded locally in crash-safe MPEG-TS segments and streamed to RTMP/RTMPS\n"
+    "destinations that reconnect by themselves. Status changes are printed one line each.");
+  g_option_context_set_description (context,
+    "Signals: SIGINT and SIGTERM stop cleanly (recording finalised, exit status 0).\n"
+    "Exit status: 0 clean stop, 1 the program or recording could not run,\n"
+    "2 bad options or config. Stream keys are never printed.\n"
+    "Recordings: DATA_DIR/recordings/YYYY/MM/DD/<start time>/*.ts\n");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, gst_init_get_option_group ());
+
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static char *
+choose_data_dir (TribunaConfig *config)
+{
+  if (daemon_state.data_dir != NULL)
+    return g_canonicalize_filename (daemon_state.data_dir, NULL);
+  if (tribuna_config_get_data_dir (config) != NULL)
+    return g_strdup (tribuna_config_get_data_dir (config));
+
+  return g_build_filename (g_get_user_data_dir (), "tribuna", NULL);
+}
+
+static int
+list_devices (void)
+{
+  g_autoptr(GPtrArray) devices = tribuna_video_devices_list ();
+
+  if (devices->len == 0)
+    g_print ("No camera found; Tribuna shows a test pattern instead.\n");
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      TribunaVideoDevice *device = g_ptr_array_index (devices, i);
+
+      g_print ("%s\t%s%s\n", device->display_name,
+               device->device_path ? "v4l2://" : "",
+               device->device_path ? device->device_path : "(no device node)");
+    }
+
+  return EXIT_CLEAN;
+}
+
+/* Stopping */
+
+static void
+on_shutdown_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_shutdown_finish (TRIBUNA_ENGINE (object), result, &error))
+    {
+      tribuna_status_log_print (TRUE, "tribunad: did not stop cleanly: %s", error->message);
+      daemon_state.exit_status = EXIT_RUNTIME;
+    }
+
+  tribuna_status_log_print (FALSE, "tribunad: stopped");
+  g_main_loop_quit (daemon_state.loop);
+}
+
+static void
+begin_shutdown (const char *reason)
+{
+  if (daemon_state.shutting_down)
+    return;
+
+  daemon_state.shutting_down = TRUE;
+  tribuna_status_log_print (FALSE, "tribunad: stopping (%s)", reason);
+  tribuna_engine_shutdown_async (daemon_state.engine, NULL, on_shutdown_done, NULL);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  if (daemon_state.shutting_down)
+    {
+      /* A second signal: the operator insists. MPEG-TS segments stay playable. */
+      tribuna_status_log_print (TRUE, "tribunad: stopping at once");
+      exit (EXIT_RUNTIME);
+    }
+
+  begin_shutdown (GPOINTER_TO_INT (user_data) == SIGINT ? "SIGINT" : "SIGTERM");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_time_up (gpointer user_data)
+{
+  begin_shutdown ("--for elapsed");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_program_state (TribunaEngine *engine,
+                  GParamSpec    *pspec,
+                  gpointer       user_data)
+{
+  if (tribuna_engine_get_program_state (engine) == TRIBUNA_PROGRAM_FAILED)
+    {
+      daemon_state.exit_status = EXIT_RUNTIME;
+      begin_shutdown ("the program failed");
+    }
+}
+
+/* Starting */
+
+static gboolean
+start_outputs (GPtrArray  *stream_names,
+               GError    **error)
+{
+  if (daemon_state.record && !tribuna_engine_start_recording (daemon_state.engine, error))
+    return FALSE;
+
+  if (daemon_state.on_air)
+    return tribuna_engine_go_on_air (daemon_state.engine, error);
+
+  for (guint i = 0; i < stream_names->len; i++)
+    if (!tribuna_engine_start_destination (daemon_state.engine,
+                                           g_ptr_array_index (stream_names, i), error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* --stream URL: added to the config so the engine treats it like any other. */
+static gboolean
+add_streams (TribunaConfig  *config,
+             GPtrArray      *stream_names,
+             GError        **error)
+{
+  GPtrArray *destinations = tribuna_config_get_destinations (config);
+
+  for (guint i = 0; daemon_state.streams && daemon_state.streams[i]; i++)
+    {
+      TribunaDestinationConfig *added;
+
+      if (!tribuna_config_add_destination_url (config, daemon_state.streams[i], error))
+        return FALSE;
+      added = g_ptr_array_index (destinations, destinations->len - 1);
+      g_ptr_array_add (stream_names, g_strdup (added->name));
+    }
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaConfig) config = NULL;
+  g_autoptr(TribunaStatusLog) status_log = NULL;
+  g_autoptr(GPtrArray) stream_names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *data_dir = NULL;
+
+  setlocale (LC_ALL, "");
+  /* rtmp2sink reports a dropped connection as an error; a write to a closed
+   * socket must never kill the process that is recording the hall. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (!parse_options (&argc, &argv, &error))
+    {
+      g_printerr ("tribunad: %s\nRun “tribunad --help” to see the options.\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (argc > 1)
+    return usage_error ("unexpected argument; see “tribunad --help”");
+  if (daemon_state.version)
+    {
+      g_print ("tribunad %s\n", PACKAGE_VERSION);
+      return EXIT_CLEAN;
+    }
+  if (daemon_state.list_devices)
+    return list_devices ();
+
+  if (daemon_state.config_path != NULL)
+    config = tribuna_config_new_from_file (daemon_state.config_path, &error);
+  else
+    config = tribuna_config_new ();
+  if (config == NULL || !add_streams (config, stream_names, &error))
+    return usage_error (error->message);
+
+  data_dir = choose_data_dir (config);
+  if (g_mkdir_with_parents (data_dir, 0755) != 0)
+    {
+      g_printerr ("tribunad: cannot create the data directory %s: %s\n", data_dir,
+                  g_strerror (errno));
+      return EXIT_RUNTIME;
+    }
+
+  daemon_state.loop = g_main_loop_new (NULL, FALSE);
+  daemon_state.engine = tribuna_engine_new (config, data_dir);
+  status_log = tribuna_status_log_new (daemon_state.engine);
+  g_signal_connect (daemon_state.engine, "notify::program-state", G_CALLBACK (on_program_state),
+                    NULL);
+  tribuna_status_log_print (FALSE, "tribunad %s: data directory %s", PACKAGE_VERSION, data_dir);
+
+  if (!tribuna_engine_start (daemon_state.engine, &error))
+    {
+      tribuna_status_log_print (TRUE, "tribunad: cannot start the program: %s", error->message);
+      return EXIT_RUNTIME;
+    }
+  if (!start_outputs (stream_names, &error))
+    {
+      gboolean usage = g_error_matches (error, TRIBUNA_ENGINE_ERROR,
+                                        TRIBUNA_ENGINE_ERROR_NO_DESTINATION);
+
+      tribuna_status_log_print (TRUE, "tribunad: %s", error->message);
+      daemon_state.exit_status = usage ? EXIT_USAGE : EXIT_RUNTIME;
+      begin_shutdown ("could not start");
+    }
+
+  g_unix_signal_add (SIGINT, on_signal, GINT_TO_POINTER (SIGINT));
+  g_unix_signal_add (SIGTERM, on_signal, GINT_TO_POINTER (SIGTERM));
+  if (daemon_state.for_seconds > 0)
+    g_timeout_add_seconds (daemon_state.for_seconds, on_time_up, NULL);
+
+  g_main_loop_run (daemon_state.loop);
+
+  g_clear_pointer (&status_log, tribuna_status_log_free);
+  g_clear_object (&daemon_state.engine);
+  g_clear_pointer (&daemon_state.loop, g_main_loop_unref);
+  g_strfreev (daemon_state.streams);
+  g_free (daemon_state.config_path);
+  g_free (daemon_state.data_dir);
+
+  return daemon_state.exit_status;
+}

@@ -1,0 +1,732 @@
+/* tribuna-engine.c: the one API the console, the HTTP API, the daemon and the CLI call
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine owns the program (sources and the one encode), the recorder and
+ * the destinations, each output fed through a TribunaFeed of its own. Its
+ * state is properties; its callers never see a GstMessage.
+ */
+#define G_LOG_DOMAIN "tribuna-engine"
+
+#include "config.h"
+
+#include "tribuna-archive-layout.h"
+#include "tribuna-engine.h"
+#include "tribuna-video-devices.h"
+
+#define MB (1024 * 1024)
+
+struct _TribunaEngine
+{
+  GObject              parent_instance;
+
+  /* Owned references */
+  TribunaConfig       *config;
+  char                *data_dir;
+  TribunaProgram      *program;
+  TribunaRecorder     *recorder;
+  TribunaFeed         *recorder_feed;
+  GListStore          *destinations;
+  GHashTable          *destination_feeds;   /* TribunaDestination → TribunaFeed */
+
+  /* State, as properties */
+  gboolean             on_air;
+  char                *last_error;
+};
+
+G_DEFINE_FINAL_TYPE (TribunaEngine, tribuna_engine, G_TYPE_OBJECT)
+G_DEFINE_QUARK (tribuna-engine-error-quark, tribuna_engine_error)
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_DATA_DIR,
+  PROP_PROGRAM_STATE,
+  PROP_RECORDER,
+  PROP_RECORDER_STATE,
+  PROP_DESTINATIONS,
+  PROP_ON_AIR,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_last_error (TribunaEngine *self,
+                const char    *message)
+{
+  if (message == NULL || g_strcmp0 (self->last_error, message) == 0)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+update_on_air (TribunaEngine *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
+  gboolean on_air = FALSE;
+
+  for (guint i = 0; i < n && !on_air; i++)
+    {
+      g_autoptr(TribunaDestination) destination =
+        g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
+
+      on_air = tribuna_destination_get_state (destination) == TRIBUNA_DESTINATION_LIVE;
+    }
+
+  if (self->on_air == on_air)
+    return;
+
+  self->on_air = on_air;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ON_AIR]);
+}
+
+static void
+on_destination_state (TribunaDestination *destination,
+                      GParamSpec         *pspec,
+                      TribunaEngine      *self)
+{
+  TribunaDestinationState state = tribuna_destination_get_state (destination);
+
+  if (state == TRIBUNA_DESTINATION_FAILED || state == TRIBUNA_DESTINATION_REJECTED)
+    {
+      g_autofree char *message = g_strdup_printf ("destination %s: %s",
+                                                  tribuna_destination_get_name (destination),
+                                                  tribuna_destination_get_last_error (destination));
+      set_last_error (self, message);
+    }
+
+  update_on_air (self);
+}
+
+static void
+on_program_state (TribunaProgram *program,
+                  GParamSpec     *pspec,
+                  TribunaEngine  *self)
+{
+  TribunaProgramState state = tribuna_program_get_state (program);
+
+  /* The segment log maps running time to wall time from the moment it runs. */
+  if (state == TRIBUNA_PROGRAM_RUNNING && self->recorder != NULL)
+    tribuna_recorder_set_program_epoch (self->recorder, tribuna_program_get_epoch_us (program));
+
+  if (state == TRIBUNA_PROGRAM_FAILED)
+    {
+      g_autofree char *message = g_strdup_printf ("program: %s",
+                                                  tribuna_program_get_last_error (program));
+
+      set_last_error (self, message);
+      /* No more pictures: close the files we have and take the streams off air
+       * rather than let them retry against a silent encoder. */
+      tribuna_engine_go_off_air (self);
+      if (self->recorder != NULL)
+        tribuna_recorder_stop_async (self->recorder, NULL, NULL, NULL);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRAM_STATE]);
+}
+
+static void
+on_recorder_state (TribunaRecorder *recorder,
+                   GParamSpec      *pspec,
+                   TribunaEngine   *self)
+{
+  if (recorder != self->recorder)
+    return;
+
+  if (tribuna_recorder_get_state (recorder) == TRIBUNA_RECORDER_FAILED)
+    {
+      g_autofree char *message = g_strdup_printf ("recorder: %s",
+                                                  tribuna_recorder_get_last_error (recorder));
+
+      set_last_error (self, message);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDER_STATE]);
+}
+
+/* GObject */
+
+static void
+tribuna_engine_dispose (GObject *object)
+{
+  TribunaEngine *self = (TribunaEngine *)object;
+
+  if (self->destinations != NULL)
+    g_list_store_remove_all (self->destinations);
+  g_clear_pointer (&self->destination_feeds, g_hash_table_unref);
+  g_clear_object (&self->recorder);
+  if (self->program != NULL)
+    tribuna_program_stop (self->program);
+  g_clear_object (&self->program);
+  g_clear_object (&self->recorder_feed);
+  g_clear_object (&self->destinations);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (tribuna_engine_parent_class)->dispose (object);
+}
+
+static void
+tribuna_engine_finalize (GObject *object)
+{
+  TribunaEngine *self = (TribunaEngine *)object;
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (tribuna_engine_parent_class)->finalize (object);
+}
+
+static void
+tribuna_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TribunaEngine *self = TRIBUNA_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+
+    case PROP_PROGRAM_STATE:
+      g_value_set_enum (value, tribuna_engine_get_program_state (self));
+      break;
+
+    case PROP_RECORDER:
+      g_value_set_object (value, self->recorder);
+      break;
+
+    case PROP_RECORDER_STATE:
+      g_value_set_enum (value, tribuna_engine_get_recorder_state (self));
+      break;
+
+    case PROP_DESTINATIONS:
+      g_value_set_object (value, self->destinations);
+      break;
+
+    case PROP_ON_AIR:
+      g_value_set_boolean (value, self->on_air);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tribuna_engine_class_init (TribunaEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = tribuna_engine_dispose;
+  object_class->finalize = tribuna_engine_finalize;
+  object_class->get_property = tribuna_engine_get_property;
+
+  properties[PROP_CONFIG] = g_param_spec_object ("config", NULL, NULL, TRIBUNA_TYPE_CONFIG, flags);
+  properties[PROP_DATA_DIR] = g_param_spec_string ("data-dir", NULL, NULL, NULL, flags);
+  properties[PROP_PROGRAM_STATE] = g_param_spec_enum ("program-state", NULL, NULL,
+                                                      TRIBUNA_TYPE_PROGRAM_STATE,
+                                                      TRIBUNA_PROGRAM_STOPPED, flags);
+  properties[PROP_RECORDER] = g_param_spec_object ("recorder", NULL, NULL, TRIBUNA_TYPE_RECORDER,
+                                                   flags);
+  properties[PROP_RECORDER_STATE] = g_param_spec_enum ("recorder-state", NULL, NULL,
+                                                       TRIBUNA_TYPE_RECORDER_STATE,
+                                                       TRIBUNA_RECORDER_IDLE, flags);
+  properties[PROP_DESTINATIONS] = g_param_spec_object ("destinations", NULL, NULL,
+                                                       G_TYPE_LIST_MODEL, flags);
+  properties[PROP_ON_AIR] = g_param_spec_boolean ("on-air", NULL, NULL, FALSE, flags);
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tribuna_engine_init (TribunaEngine *self)
+{
+  self->destinations = g_list_store_new (TRIBUNA_TYPE_DESTINATION);
+  self->destination_feeds = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+}
+
+/* A v4l2 source whose device is not there plays a test card instead, so the
+ * appliance still records the hall's sound and shows that the camera is missing. */
+static TribunaSourceConfig *
+choose_program_source (TribunaEngine *self)
+{
+  GPtrArray *sources = tribuna_config_get_sources (self->config);
+  const TribunaSourceConfig *first = g_ptr_array_index (sources, 0);
+
+  if (first->kind == TRIBUNA_SOURCE_KIND_V4L2 && !tribuna_video_device_exists (first->location))
+    {
+      g_warning ("source %s: no camera at %s; showing a test pattern instead",
+                 first->name, first->location);
+      return tribuna_source_config_parse (first->name, "test:snow", NULL);
+    }
+
+  return tribuna_source_config_copy (first);
+}
+
+TribunaEngine *
+tribuna_engine_new (TribunaConfig *config,
+                    const char    *data_dir)
+{
+  TribunaEngine *self;
+  g_autoptr(TribunaSourceConfig) source = NULL;
+  GPtrArray *destinations;
+  TribunaProgramFormat format;
+
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  self = g_object_new (TRIBUNA_TYPE_ENGINE, NULL);
+  self->config = g_object_ref (config);
+  self->data_dir = g_strdup (data_dir);
+
+  format = (TribunaProgramFormat) {
+    .width = tribuna_config_get_width (config),
+    .height = tribuna_config_get_height (config),
+    .framerate = tribuna_config_get_framerate (config),
+    .video_kbps = tribuna_config_get_video_bitrate (config),
+    .audio_kbps = tribuna_config_get_audio_bitrate (config),
+    .keyframe_seconds = tribuna_config_get_keyframe_interval (config),
+    .encoder_preset = (char *) tribuna_config_get_encoder_preset (config),
+  };
+  source = choose_program_source (self);
+  self->program = tribuna_program_new (&format, source);
+  g_signal_connect_object (self->program, "notify::state", G_CALLBACK (on_program_state), self, 0);
+
+  self->recorder_feed = tribuna_feed_new (TRIBUNA_FEED_LOSSLESS);
+  tribuna_program_add_feed (self->program, self->recorder_feed);
+
+  destinations = tribuna_config_get_destinations (config);
+  for (guint i = 0; i < destinations->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (tribuna_engine_add_destination (self, g_ptr_array_index (destinations, i), &error) == NULL)
+        g_warning ("%s", error->message);
+    }
+
+  return self;
+}
+
+TribunaConfig *
+tribuna_engine_get_config (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return self->config;
+}
+
+const char *
+tribuna_engine_get_data_dir (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return self->data_dir;
+}
+
+/* Program */
+
+gboolean
+tribuna_engine_start (TribunaEngine  *self,
+                      GError        **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  if (tribuna_program_get_state (self->program) == TRIBUNA_PROGRAM_RUNNING
+      || tribuna_program_get_state (self->program) == TRIBUNA_PROGRAM_STARTING)
+    return TRUE;
+
+  return tribuna_program_start (self->program, error);
+}
+
+TribunaProgramState
+tribuna_engine_get_program_state (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), TRIBUNA_PROGRAM_FAILED);
+
+  return tribuna_program_get_state (self->program);
+}
+
+static gboolean
+check_program (TribunaEngine  *self,
+               GError        **error)
+{
+  TribunaProgramState state = tribuna_program_get_state (self->program);
+
+  if (state == TRIBUNA_PROGRAM_RUNNING || state == TRIBUNA_PROGRAM_STARTING)
+    return TRUE;
+
+  g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_NOT_RUNNING,
+               "the program is %s%s%s", tribuna_program_state_to_string (state),
+               tribuna_program_get_last_error (self->program) ? ": " : "",
+               tribuna_program_get_last_error (self->program) ?: "");
+  return FALSE;
+}
+
+/* Recording */
+
+static TribunaRecorder *
+make_recorder (TribunaEngine *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *id = tribuna_archive_make_id (now);
+  g_autofree char *directory = tribuna_archive_recording_dir (self->data_dir, now, id);
+  TribunaRecorder *recorder = tribuna_recorder_new (directory, self->recorder_feed);
+
+  tribuna_recorder_set_segment_time (recorder,
+                                     tribuna_config_get_segment_minutes (self->config) * 60
+                                     * GST_SECOND);
+  tribuna_recorder_set_free_space (recorder,
+                                   (guint64) tribuna_config_get_min_free_mb (self->config) * MB,
+                                   (guint64) tribuna_config_get_stop_free_mb (self->config) * MB);
+  tribuna_recorder_set_program_epoch (recorder, tribuna_program_get_epoch_us (self->program));
+  g_signal_connect_object (recorder, "notify::state", G_CALLBACK (on_recorder_state), self, 0);
+
+  return recorder;
+}
+
+gboolean
+tribuna_engine_start_recording (TribunaEngine  *self,
+                                GError        **error)
+{
+  TribunaRecorderState state;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  if (!check_program (self, error))
+    return FALSE;
+
+  state = self->recorder ? tribuna_recorder_get_state (self->recorder) : TRIBUNA_RECORDER_IDLE;
+  if (state == TRIBUNA_RECORDER_STARTING || state == TRIBUNA_RECORDER_RECORDING)
+    return TRUE;
+
+  /* Each start is a new folder: a stopped recording is never appended to. */
+  g_clear_object (&self->recorder);
+  self->recorder = make_recorder (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDER]);
+
+  if (!tribuna_recorder_start (self->recorder, error))
+    {
+      set_last_error (self, tribuna_recorder_get_last_error (self->recorder));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_recorder_stopped (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!tribuna_recorder_stop_finish (TRIBUNA_RECORDER (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tribuna_engine_stop_recording_async (TribunaEngine       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TRIBUNA_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tribuna_engine_stop_recording_async);
+
+  if (self->recorder == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  tribuna_recorder_stop_async (self->recorder, cancellable, on_recorder_stopped,
+                               g_steal_pointer (&task));
+}
+
+gboolean
+tribuna_engine_stop_recording_finish (TribunaEngine  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+TribunaRecorder *
+tribuna_engine_get_recorder (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return self->recorder;
+}
+
+TribunaRecorderState
+tribuna_engine_get_recorder_state (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), TRIBUNA_RECORDER_FAILED);
+
+  return self->recorder ? tribuna_recorder_get_state (self->recorder) : TRIBUNA_RECORDER_IDLE;
+}
+
+/* Destinations */
+
+GListModel *
+tribuna_engine_get_destinations (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return G_LIST_MODEL (self->destinations);
+}
+
+TribunaDestination *
+tribuna_engine_find_destination (TribunaEngine *self,
+                                 const char    *name)
+{
+  guint n;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaDestination) destination =
+        g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
+
+      if (g_str_equal (tribuna_destination_get_name (destination), name))
+        return destination;   /* the store keeps it alive */
+    }
+
+  return NULL;
+}
+
+TribunaDestination *
+tribuna_engine_add_destination (TribunaEngine                  *self,
+                                const TribunaDestinationConfig *config,
+                                GError                        **error)
+{
+  g_autoptr(TribunaFeed) feed = NULL;
+  g_autoptr(TribunaDestination) destination = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (tribuna_engine_find_destination (self, config->name) != NULL)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_DUPLICATE_DESTINATION,
+                   "there is already a destination named “%s”", config->name);
+      return NULL;
+    }
+
+  feed = tribuna_feed_new (TRIBUNA_FEED_LOSSY);
+  destination = tribuna_destination_new (config->name, config->url, config->tls_verify, feed);
+  g_signal_connect_object (destination, "notify::state", G_CALLBACK (on_destination_state),
+                           self, 0);
+  tribuna_program_add_feed (self->program, feed);
+  g_hash_table_insert (self->destination_feeds, destination, g_steal_pointer (&feed));
+  g_list_store_append (self->destinations, destination);
+
+  return destination;
+}
+
+gboolean
+tribuna_engine_start_destination (TribunaEngine  *self,
+                                  const char     *name,
+                                  GError        **error)
+{
+  TribunaDestination *destination;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!check_program (self, error))
+    return FALSE;
+
+  destination = tribuna_engine_find_destination (self, name);
+  if (destination == NULL)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION,
+                   "there is no destination named “%s”", name);
+      return FALSE;
+    }
+
+  tribuna_destination_start (destination);
+  return TRUE;
+}
+
+gboolean
+tribuna_engine_stop_destination (TribunaEngine  *self,
+                                 const char     *name,
+                                 GError        **error)
+{
+  TribunaDestination *destination;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  destination = tribuna_engine_find_destination (self, name);
+  if (destination == NULL)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION,
+                   "there is no destination named “%s”", name);
+      return FALSE;
+    }
+
+  tribuna_destination_stop (destination);
+  return TRUE;
+}
+
+/* Every enabled destination of the config, and every one added at run time. */
+gboolean
+tribuna_engine_go_on_air (TribunaEngine  *self,
+                          GError        **error)
+{
+  GPtrArray *configured;
+  guint n, started = 0;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  if (!check_program (self, error))
+    return FALSE;
+
+  configured = tribuna_config_get_destinations (self->config);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaDestination) destination =
+        g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
+      gboolean enabled = TRUE;
+
+      for (guint j = 0; j < configured->len; j++)
+        {
+          TribunaDestinationConfig *config = g_ptr_array_index (configured, j);
+
+          if (g_str_equal (config->name, tribuna_destination_get_name (destination)))
+            enabled = config->enabled;
+        }
+
+      if (enabled)
+        {
+          tribuna_destination_start (destination);
+          started++;
+        }
+    }
+
+  if (started == 0)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_NO_DESTINATION,
+                   "there is no enabled destination to go on air with; add a [destination NAME] "
+                   "group to the config or use --stream URL");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+tribuna_engine_go_off_air (TribunaEngine *self)
+{
+  guint n;
+
+  g_return_if_fail (TRIBUNA_IS_ENGINE (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaDestination) destination =
+        g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
+
+      tribuna_destination_stop (destination);
+    }
+}
+
+gboolean
+tribuna_engine_get_on_air (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  return self->on_air;
+}
+
+const char *
+tribuna_engine_get_last_error (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return self->last_error;
+}
+
+/* Shutdown: streams first (they may lose data), then the recording is
+ * finalised, and the program stops last so the recorder gets every frame. */
+
+static void
+on_shutdown_recording_stopped (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TribunaEngine *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_stop_recording_finish (self, result, &error))
+    g_warning ("the recording did not stop cleanly: %s", error->message);
+
+  tribuna_program_stop (self->program);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+tribuna_engine_shutdown_async (TribunaEngine       *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TRIBUNA_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tribuna_engine_shutdown_async);
+
+  tribuna_engine_go_off_air (self);
+  tribuna_engine_stop_recording_async (self, cancellable, on_shutdown_recording_stopped,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+tribuna_engine_shutdown_finish (TribunaEngine  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,62 @@
+/* tribuna-program.h: the program pipeline: sources, the one encode, and its feeds
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "tribuna-feed.h"
+#include "tribuna-source.h"
+
+G_BEGIN_DECLS
+
+#define TRIBUNA_PROGRAM_ERROR (tribuna_program_error_quark ())
+
+typedef enum {
+  TRIBUNA_PROGRAM_ERROR_MISSING_ELEMENT,
+  TRIBUNA_PROGRAM_ERROR_PIPELINE,
+  TRIBUNA_PROGRAM_ERROR_SOURCE,
+} TribunaProgramError;
+
+typedef enum {
+  TRIBUNA_PROGRAM_STOPPED,
+  TRIBUNA_PROGRAM_STARTING,
+  TRIBUNA_PROGRAM_RUNNING,
+  TRIBUNA_PROGRAM_FAILED,
+} TribunaProgramState;
+
+#define TRIBUNA_TYPE_PROGRAM_STATE (tribuna_program_state_get_type ())
+GType       tribuna_program_state_get_type  (void);
+const char *tribuna_program_state_to_string (TribunaProgramState state);
+
+typedef struct {
+  guint  width;
+  guint  height;
+  guint  framerate;
+  guint  video_kbps;
+  guint  audio_kbps;
+  guint  keyframe_seconds;
+  char  *encoder_preset;
+} TribunaProgramFormat;
+
+#define TRIBUNA_TYPE_PROGRAM (tribuna_program_get_type ())
+G_DECLARE_FINAL_TYPE (TribunaProgram, tribuna_program, TRIBUNA, PROGRAM, GObject)
+
+GQuark               tribuna_program_error_quark     (void);
+
+TribunaProgram      *tribuna_program_new             (const TribunaProgramFormat *format,
+                                                      const TribunaSourceConfig  *source);
+gboolean             tribuna_program_start           (TribunaProgram             *self,
+                                                      GError                    **error);
+void                 tribuna_program_stop            (TribunaProgram             *self);
+void                 tribuna_program_add_feed        (TribunaProgram             *self,
+                                                      TribunaFeed                *feed);
+void                 tribuna_program_remove_feed     (TribunaProgram             *self,
+                                                      TribunaFeed                *feed);
+TribunaProgramState  tribuna_program_get_state       (TribunaProgram             *self);
+const char          *tribuna_program_get_last_error  (TribunaProgram             *self);
+/* Wall-clock UTC (µs) at which the program's running time was zero. */
+gint64               tribuna_program_get_epoch_us    (TribunaProgram             *self);
+
+G_END_DECLS

@@ -1,0 +1,758 @@
+/* tribuna-recorder.c: the crash-safe local recording, in MPEG-TS segments
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   appsrc video ─► h264parse (SPS/PPS at every IDR) ─┐
+ *                                                    ├─► splitmuxsink (mpegtsmux, N-minute files)
+ *   appsrc audio ─► aacparse ────────────────────────┘
+ *
+ * MPEG-TS because every 188-byte packet stands alone: after kill -9, a power
+ * cut or a full disk the file plays up to its last packet, where an MP4 would
+ * be lost without its moov. The recorder runs in its own pipeline, fed by a
+ * lossless TribunaFeed, so no destination can stop it.
+ */
+#define G_LOG_DOMAIN "tribuna-recorder"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "tribuna-archive-layout.h"
+#include "tribuna-elements.h"
+#include "tribuna-recorder.h"
+
+#define DISK_CHECK_SECONDS 1
+#define STOP_TIMEOUT_SECONDS 5
+#define MB (1024 * 1024)
+
+struct _TribunaRecorder
+{
+  GObject               parent_instance;
+
+  /* Settings */
+  char                 *directory;
+  TribunaFeed          *feed;
+  GstClockTime          segment_time;
+  guint64               warn_bytes;
+  guint64               stop_bytes;
+  gint64                epoch_us;
+
+  /* The output pipeline */
+  GstElement           *pipeline;
+  GstAppSrc            *video_src;
+  GstAppSrc            *audio_src;
+  guint                 bus_watch;
+  guint                 disk_timer;
+  guint                 stop_timeout;
+  GTask                *stop_task;
+  char                 *stop_error;   /* why we stop on our own, NULL for a requested stop */
+
+  /* State, as properties */
+  TribunaRecorderState  state;
+  char                 *current_file;
+  guint                 segment_count;
+  GstClockTime          segment_opened_at;
+  guint64               free_bytes;
+  gboolean              low_disk;
+  char                 *last_error;
+};
+
+G_DEFINE_FINAL_TYPE (TribunaRecorder, tribuna_recorder, G_TYPE_OBJECT)
+G_DEFINE_QUARK (tribuna-recorder-error-quark, tribuna_recorder_error)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_CURRENT_FILE,
+  PROP_SEGMENT_COUNT,
+  PROP_FREE_BYTES,
+  PROP_LOW_DISK,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void finish_stop (TribunaRecorder *self);
+
+GType
+tribuna_recorder_state_get_type (void)
+{
+  static gsize type_id;
+  static const GEnumValue values[] = {
+    { TRIBUNA_RECORDER_IDLE, "TRIBUNA_RECORDER_IDLE", "idle" },
+    { TRIBUNA_RECORDER_STARTING, "TRIBUNA_RECORDER_STARTING", "starting" },
+    { TRIBUNA_RECORDER_RECORDING, "TRIBUNA_RECORDER_RECORDING", "recording" },
+    { TRIBUNA_RECORDER_STOPPING, "TRIBUNA_RECORDER_STOPPING", "stopping" },
+    { TRIBUNA_RECORDER_STOPPED, "TRIBUNA_RECORDER_STOPPED", "stopped" },
+    { TRIBUNA_RECORDER_FAILED, "TRIBUNA_RECORDER_FAILED", "failed" },
+    { 0, NULL, NULL }
+  };
+
+  if (g_once_init_enter (&type_id))
+    g_once_init_leave (&type_id, g_enum_register_static ("TribunaRecorderState", values));
+
+  return type_id;
+}
+
+const char *
+tribuna_recorder_state_to_string (TribunaRecorderState state)
+{
+  GEnumClass *klass = g_type_class_ref (TRIBUNA_TYPE_RECORDER_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  g_type_class_unref (klass);
+  return value ? value->value_nick : "unknown";
+}
+
+static void
+set_state (TribunaRecorder      *self,
+           TribunaRecorderState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (TribunaRecorder *self,
+                const char      *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static gboolean
+is_running (TribunaRecorder *self)
+{
+  return self->state == TRIBUNA_RECORDER_STARTING
+         || self->state == TRIBUNA_RECORDER_RECORDING
+         || self->state == TRIBUNA_RECORDER_STOPPING;
+}
+
+static void
+tribuna_recorder_dispose (GObject *object)
+{
+  TribunaRecorder *self = (TribunaRecorder *)object;
+
+  if (self->pipeline != NULL)
+    {
+      tribuna_feed_detach (self->feed);
+      finish_stop (self);
+    }
+
+  G_OBJECT_CLASS (tribuna_recorder_parent_class)->dispose (object);
+}
+
+static void
+tribuna_recorder_finalize (GObject *object)
+{
+  TribunaRecorder *self = (TribunaRecorder *)object;
+
+  g_clear_object (&self->feed);
+  g_clear_pointer (&self->directory, g_free);
+  g_clear_pointer (&self->current_file, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->stop_error, g_free);
+
+  G_OBJECT_CLASS (tribuna_recorder_parent_class)->finalize (object);
+}
+
+static void
+tribuna_recorder_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  TribunaRecorder *self = TRIBUNA_RECORDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_CURRENT_FILE:
+      g_value_set_string (value, self->current_file);
+      break;
+
+    case PROP_SEGMENT_COUNT:
+      g_value_set_uint (value, self->segment_count);
+      break;
+
+    case PROP_FREE_BYTES:
+      g_value_set_uint64 (value, self->free_bytes);
+      break;
+
+    case PROP_LOW_DISK:
+      g_value_set_boolean (value, self->low_disk);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tribuna_recorder_class_init (TribunaRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tribuna_recorder_dispose;
+  object_class->finalize = tribuna_recorder_finalize;
+  object_class->get_property = tribuna_recorder_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       TRIBUNA_TYPE_RECORDER_STATE, TRIBUNA_RECORDER_IDLE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CURRENT_FILE] =
+    g_param_spec_string ("current-file", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SEGMENT_COUNT] =
+    g_param_spec_uint ("segment-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FREE_BYTES] =
+    g_param_spec_uint64 ("free-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOW_DISK] =
+    g_param_spec_boolean ("low-disk", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tribuna_recorder_init (TribunaRecorder *self)
+{
+  self->segment_time = 10 * 60 * GST_SECOND;
+  self->warn_bytes = 2048ull * MB;
+  self->stop_bytes = 256ull * MB;
+}
+
+TribunaRecorder *
+tribuna_recorder_new (const char  *directory,
+                      TribunaFeed *feed)
+{
+  TribunaRecorder *self;
+
+  g_return_val_if_fail (directory != NULL, NULL);
+  g_return_val_if_fail (TRIBUNA_IS_FEED (feed), NULL);
+
+  self = g_object_new (TRIBUNA_TYPE_RECORDER, NULL);
+  self->directory = g_strdup (directory);
+  self->feed = g_object_ref (feed);
+
+  return self;
+}
+
+void
+tribuna_recorder_set_segment_time (TribunaRecorder *self,
+                                   GstClockTime     duration)
+{
+  g_return_if_fail (TRIBUNA_IS_RECORDER (self));
+  g_return_if_fail (GST_CLOCK_TIME_IS_VALID (duration) && duration > 0);
+
+  self->segment_time = duration;
+}
+
+void
+tribuna_recorder_set_free_space (TribunaRecorder *self,
+                                 guint64          warn_bytes,
+                                 guint64          stop_bytes)
+{
+  g_return_if_fail (TRIBUNA_IS_RECORDER (self));
+
+  self->warn_bytes = warn_bytes;
+  self->stop_bytes = stop_bytes;
+}
+
+void
+tribuna_recorder_set_program_epoch (TribunaRecorder *self,
+                                    gint64           epoch_us)
+{
+  g_return_if_fail (TRIBUNA_IS_RECORDER (self));
+
+  self->epoch_us = epoch_us;
+}
+
+/* Free space */
+
+static void
+set_free_bytes (TribunaRecorder *self,
+                guint64          free_bytes)
+{
+  gboolean low_disk = free_bytes < self->warn_bytes;
+
+  if (self->free_bytes != free_bytes)
+    {
+      self->free_bytes = free_bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FREE_BYTES]);
+    }
+  if (self->low_disk != low_disk)
+    {
+      self->low_disk = low_disk;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOW_DISK]);
+    }
+}
+
+static char *
+describe_low_space (TribunaRecorder *self,
+                    guint64          free_bytes)
+{
+  return g_strdup_printf ("only %" G_GUINT64_FORMAT " MB free in %s; the recording stops below "
+                          "%" G_GUINT64_FORMAT " MB (stop-free-mb) so the disk never fills up",
+                          free_bytes / MB, self->directory, self->stop_bytes / MB);
+}
+
+static void begin_stop (TribunaRecorder *self,
+                        const char      *error_message);
+
+static gboolean
+on_disk_check (gpointer user_data)
+{
+  TribunaRecorder *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 free_bytes;
+
+  if (!tribuna_archive_query_free_space (self->directory, &free_bytes, &error))
+    {
+      g_warning ("%s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  set_free_bytes (self, free_bytes);
+
+  if (free_bytes < self->stop_bytes && self->state == TRIBUNA_RECORDER_RECORDING)
+    {
+      g_autofree char *message = describe_low_space (self, free_bytes);
+
+      begin_stop (self, message);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Segments */
+
+static char *
+on_format_location (GstElement *splitmux,
+                    guint       fragment_id,
+                    GstSample  *first_sample,
+                    gpointer    user_data)
+{
+  TribunaRecorder *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *name = tribuna_archive_segment_name (now, fragment_id + 1);
+
+  return g_build_filename (self->directory, name, NULL);
+}
+
+static void
+log_segment (TribunaRecorder *self,
+             const char      *event,
+             const char      *location,
+             GstClockTime     running_time)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_path_get_basename (location);
+  g_autofree char *escaped = g_strescape (basename, NULL);
+  g_autofree char *line = NULL;
+  GstClockTime base_time = tribuna_feed_get_base_time (self->feed);
+  GstClockTime program_time = running_time + (GST_CLOCK_TIME_IS_VALID (base_time) ? base_time : 0);
+
+  /* The program's running time and the wall clock, side by side: the one time
+   * axis markers and segments share. */
+  line = g_strdup_printf ("{\"event\":\"%s\",\"file\":\"%s\",\"index\":%u,"
+                          "\"running_time_ns\":%" G_GUINT64_FORMAT ",\"wall_us\":%" G_GINT64_FORMAT
+                          ",\"segment_time_ns\":%" G_GUINT64_FORMAT "}",
+                          event, escaped, self->segment_count, program_time,
+                          self->epoch_us + (gint64) (program_time / GST_USECOND),
+                          running_time - self->segment_opened_at);
+  if (!tribuna_archive_append_log (self->directory, line, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+on_fragment_opened (TribunaRecorder    *self,
+                    const GstStructure *structure)
+{
+  const char *location = gst_structure_get_string (structure, "location");
+  GstClockTime running_time = 0;
+
+  gst_structure_get_clock_time (structure, "running-time", &running_time);
+  self->segment_opened_at = running_time;
+  self->segment_count++;
+  g_free (self->current_file);
+  self->current_file = g_strdup (location);
+  log_segment (self, "opened", location, running_time);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEGMENT_COUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FILE]);
+  if (self->state == TRIBUNA_RECORDER_STARTING)
+    set_state (self, TRIBUNA_RECORDER_RECORDING);
+}
+
+static void
+on_fragment_closed (TribunaRecorder    *self,
+                    const GstStructure *structure)
+{
+  const char *location = gst_structure_get_string (structure, "location");
+  GstClockTime running_time = 0;
+
+  gst_structure_get_clock_time (structure, "running-time", &running_time);
+  log_segment (self, "closed", location, running_time);
+}
+
+/* Stopping */
+
+static void
+finish_stop (TribunaRecorder *self)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus (self->pipeline);
+
+  if (gst_element_set_state (self->pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+    g_warning ("the recorder pipeline did not stop cleanly");
+  gst_bus_set_flushing (bus, TRUE);
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_handle_id (&self->disk_timer, g_source_remove);
+  g_clear_handle_id (&self->stop_timeout, g_source_remove);
+  g_clear_object (&self->video_src);
+  g_clear_object (&self->audio_src);
+  gst_clear_object (&self->pipeline);
+
+  if (self->stop_error != NULL)
+    {
+      set_last_error (self, self->stop_error);
+      g_clear_pointer (&self->stop_error, g_free);
+      set_state (self, TRIBUNA_RECORDER_FAILED);
+    }
+  else
+    set_state (self, TRIBUNA_RECORDER_STOPPED);
+
+  if (self->stop_task != NULL)
+    {
+      GTask *task = g_steal_pointer (&self->stop_task);
+
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+static gboolean
+on_stop_timeout (gpointer user_data)
+{
+  TribunaRecorder *self = user_data;
+
+  /* MPEG-TS needs no trailer: a segment cut here still plays to its end. */
+  g_warning ("the recorder took more than %d s to finish its last segment; closing it",
+             STOP_TIMEOUT_SECONDS);
+  self->stop_timeout = 0;
+  finish_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_stop (TribunaRecorder *self,
+            const char      *error_message)
+{
+  if (self->state == TRIBUNA_RECORDER_STOPPING)
+    return;
+
+  g_free (self->stop_error);
+  self->stop_error = g_strdup (error_message);
+  set_state (self, TRIBUNA_RECORDER_STOPPING);
+
+  /* No new data; what is queued drains into the last segment, then EOS. */
+  tribuna_feed_detach (self->feed);
+  gst_app_src_end_of_stream (self->video_src);
+  gst_app_src_end_of_stream (self->audio_src);
+  self->stop_timeout = g_timeout_add_seconds (STOP_TIMEOUT_SECONDS, on_stop_timeout, self);
+}
+
+static void
+fail (TribunaRecorder *self,
+      const char      *message)
+{
+  g_free (self->stop_error);
+  self->stop_error = g_strdup (message);
+  tribuna_feed_detach (self->feed);
+  finish_stop (self);
+}
+
+static gboolean
+on_bus_message (GstBus     *bus,
+                GstMessage *message,
+                gpointer    user_data)
+{
+  TribunaRecorder *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ELEMENT:
+      {
+        const GstStructure *structure = gst_message_get_structure (message);
+
+        if (gst_structure_has_name (structure, "splitmuxsink-fragment-opened"))
+          on_fragment_opened (self, structure);
+        else if (gst_structure_has_name (structure, "splitmuxsink-fragment-closed"))
+          on_fragment_closed (self, structure);
+      }
+      break;
+
+    case GST_MESSAGE_EOS:
+      finish_stop (self);   /* removes this watch */
+      break;
+
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *debug = NULL;
+        g_autofree char *text = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        g_debug ("recorder error from %s: %s", GST_OBJECT_NAME (message->src), debug);
+        text = g_strdup_printf ("the recording stopped: %s", error->message);
+        fail (self, text);   /* removes this watch */
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Starting */
+
+static gboolean
+check_free_space (TribunaRecorder  *self,
+                  GError          **error)
+{
+  guint64 free_bytes;
+
+  if (!tribuna_archive_query_free_space (self->directory, &free_bytes, error))
+    return FALSE;
+
+  set_free_bytes (self, free_bytes);
+  if (free_bytes < self->stop_bytes)
+    {
+      g_autofree char *message = describe_low_space (self, free_bytes);
+
+      g_set_error (error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_DISK_FULL,
+                   "cannot start recording: %s", message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GstAppSrc *
+make_appsrc (const char *name)
+{
+  return GST_APP_SRC (gst_element_factory_make ("appsrc", name));
+}
+
+static gboolean
+build_pipeline (TribunaRecorder  *self,
+                GError          **error)
+{
+  GstElement *splitmux, *muxer, *h264parse, *h264caps, *vqueue, *aacparse, *aqueue;
+  g_autoptr(GstCaps) byte_stream = NULL;
+
+  muxer = tribuna_make_element ("mpegtsmux", "muxer", error);
+  if (muxer == NULL)
+    return FALSE;
+  splitmux = tribuna_make_element ("splitmuxsink", "segments", error);
+  if (splitmux == NULL)
+    {
+      gst_object_unref (gst_object_ref_sink (muxer));
+      return FALSE;
+    }
+
+  self->pipeline = gst_pipeline_new ("recorder");
+  self->video_src = g_object_ref (make_appsrc ("video"));
+  self->audio_src = g_object_ref (make_appsrc ("audio"));
+  h264parse = gst_element_factory_make ("h264parse", NULL);
+  h264caps = gst_element_factory_make ("capsfilter", NULL);
+  vqueue = gst_element_factory_make ("queue", NULL);
+  aacparse = gst_element_factory_make ("aacparse", NULL);
+  aqueue = gst_element_factory_make ("queue", NULL);
+
+  /* Parameter sets at every keyframe, so any segment decodes on its own. */
+  g_object_set (h264parse, "config-interval", -1, NULL);
+  byte_stream = gst_caps_from_string ("video/x-h264,stream-format=byte-stream,alignment=au");
+  g_object_set (h264caps, "caps", byte_stream, NULL);
+  g_object_set (splitmux, "muxer", muxer, "max-size-time", self->segment_time,
+                "send-keyframe-requests", FALSE, NULL);
+  g_signal_connect (splitmux, "format-location-full", G_CALLBACK (on_format_location), self);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), GST_ELEMENT (self->video_src), h264parse, h264caps,
+                    vqueue, GST_ELEMENT (self->audio_src), aacparse, aqueue, splitmux, NULL);
+  if (!gst_element_link_many (GST_ELEMENT (self->video_src), h264parse, h264caps, vqueue, NULL)
+      || !gst_element_link_pads (vqueue, "src", splitmux, "video")
+      || !gst_element_link (GST_ELEMENT (self->audio_src), aacparse)
+      || !gst_element_link (aacparse, aqueue)
+      || !gst_element_link_pads (aqueue, "src", splitmux, "audio_%u"))
+    {
+      g_set_error (error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_PIPELINE,
+                   "cannot build the recorder pipeline");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+tribuna_recorder_start (TribunaRecorder  *self,
+                        GError          **error)
+{
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (!is_running (self), FALSE);
+
+  if (g_mkdir_with_parents (self->directory, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (&local_error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_DIRECTORY,
+                   "cannot create the recording folder %s: %s", self->directory,
+                   g_strerror (saved_errno));
+      goto failed;
+    }
+
+  if (!check_free_space (self, &local_error) || !build_pipeline (self, &local_error))
+    goto failed;
+
+  bus = gst_element_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
+  self->disk_timer = g_timeout_add_seconds (DISK_CHECK_SECONDS, on_disk_check, self);
+
+  set_last_error (self, NULL);
+  set_state (self, TRIBUNA_RECORDER_STARTING);
+  tribuna_feed_prepare (self->feed, self->video_src, self->audio_src);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (&local_error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_PIPELINE,
+                   "the recorder pipeline cannot start");
+      goto failed;
+    }
+  tribuna_feed_attach (self->feed, self->video_src, self->audio_src);
+
+  return TRUE;
+
+failed:
+  if (self->pipeline != NULL)
+    finish_stop (self);
+  set_last_error (self, local_error->message);
+  set_state (self, TRIBUNA_RECORDER_FAILED);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+void
+tribuna_recorder_stop_async (TribunaRecorder     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TRIBUNA_IS_RECORDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tribuna_recorder_stop_async);
+
+  if (self->pipeline == NULL || self->stop_task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  self->stop_task = g_steal_pointer (&task);
+  begin_stop (self, NULL);
+}
+
+gboolean
+tribuna_recorder_stop_finish (TribunaRecorder  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+TribunaRecorderState
+tribuna_recorder_get_state (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), TRIBUNA_RECORDER_FAILED);
+
+  return self->state;
+}
+
+const char *
+tribuna_recorder_get_directory (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), NULL);
+
+  return self->directory;
+}
+
+const char *
+tribuna_recorder_get_current_file (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), NULL);
+
+  return self->current_file;
+}
+
+guint
+tribuna_recorder_get_segment_count (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), 0);
+
+  return self->segment_count;
+}
+
+guint64
+tribuna_recorder_get_free_bytes (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), 0);
+
+  return self->free_bytes;
+}
+
+gboolean
+tribuna_recorder_get_low_disk (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), FALSE);
+
+  return self->low_disk;
+}
+
+const char *
+tribuna_recorder_get_last_error (TribunaRecorder *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_RECORDER (self), NULL);
+
+  return self->last_error;
+}

@@ -1,0 +1,163 @@
+/* tribuna-source.c: what a configured source is
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tribuna-source"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tribuna-source.h"
+
+G_DEFINE_QUARK (tribuna-source-error-quark, tribuna_source_error)
+
+/* videotestsrc's pattern nicks that make sense as a camera stand-in. */
+static const char * const test_patterns[] = {
+  "smpte", "snow", "black", "white", "red", "green", "blue", "checkers-1", "checkers-2",
+  "checkers-4", "checkers-8", "circular", "blink", "smpte75", "zone-plate", "gamut",
+  "chroma-zone-plate", "solid-color", "ball", "smpte100", "bar", "pinwheel", "spokes",
+  "gradient", "colors", "smpte-rp-219", NULL
+};
+
+const char * const *
+tribuna_source_test_patterns (void)
+{
+  return test_patterns;
+}
+
+static TribunaSourceConfig *
+source_config_new (const char        *name,
+                   const char        *uri,
+                   TribunaSourceKind  kind,
+                   const char        *location)
+{
+  TribunaSourceConfig *self = g_new0 (TribunaSourceConfig, 1);
+
+  self->name = g_strdup (name);
+  self->uri = g_strdup (uri);
+  self->kind = kind;
+  self->location = g_strdup (location);
+
+  return self;
+}
+
+static TribunaSourceConfig *
+parse_test (const char  *name,
+            const char  *uri,
+            GError     **error)
+{
+  const char *pattern = uri + strlen ("test:");
+
+  if (*pattern == '\0')
+    pattern = "smpte";
+
+  if (!g_strv_contains (test_patterns, pattern))
+    {
+      g_autofree char *allowed = g_strjoinv (", ", (char **) test_patterns);
+
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "unknown test pattern “%s”; allowed: %s", pattern, allowed);
+      return NULL;
+    }
+
+  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TEST, pattern);
+}
+
+static TribunaSourceConfig *
+parse_file (const char  *name,
+            const char  *uri,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = g_filename_from_uri (uri, NULL, &local_error);
+
+  if (path == NULL)
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "“%s” is not a valid file URI (%s); write file:///absolute/path",
+                   uri, local_error->message);
+      return NULL;
+    }
+
+  /* A missing file is reported when the program starts, so a config can name a
+   * file that is copied onto the appliance later. */
+  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_FILE, path);
+}
+
+static TribunaSourceConfig *
+parse_rtsp (const char  *name,
+            const char  *uri,
+            GError     **error)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "“%s” is not a valid RTSP URI; write rtsp://host[:port]/path", uri);
+      return NULL;
+    }
+
+  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_RTSP, uri);
+}
+
+static TribunaSourceConfig *
+parse_v4l2 (const char  *name,
+            const char  *uri,
+            GError     **error)
+{
+  const char *device = uri + strlen ("v4l2://");
+
+  if (!g_str_has_prefix (device, "/dev/") || strstr (device, "..") != NULL)
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "“%s” does not name a capture device; write v4l2:///dev/videoN", uri);
+      return NULL;
+    }
+
+  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_V4L2, device);
+}
+
+TribunaSourceConfig *
+tribuna_source_config_parse (const char  *name,
+                             const char  *uri,
+                             GError     **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (g_str_has_prefix (uri, "test:"))
+    return parse_test (name, uri, error);
+  if (g_str_has_prefix (uri, "file://"))
+    return parse_file (name, uri, error);
+  if (g_str_has_prefix (uri, "rtsp://") || g_str_has_prefix (uri, "rtsps://"))
+    return parse_rtsp (name, uri, error);
+  if (g_str_has_prefix (uri, "v4l2://"))
+    return parse_v4l2 (name, uri, error);
+
+  g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+               "“%s” is not a source Tribuna can play; allowed: test:<pattern>, "
+               "file:///path, rtsp://host/path, v4l2:///dev/videoN", uri);
+  return NULL;
+}
+
+TribunaSourceConfig *
+tribuna_source_config_copy (const TribunaSourceConfig *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return source_config_new (self->name, self->uri, self->kind, self->location);
+}
+
+void
+tribuna_source_config_free (TribunaSourceConfig *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->name);
+  g_free (self->uri);
+  g_free (self->location);
+  g_free (self);
+}
