@@ -262,13 +262,15 @@ tribuna_test_iterate_for (double seconds)
 /* Processes ****************************************************************************/
 
 /* Servers and daemons must not outlive a test that fails. Each runs in a process group of its
- * own, registered here; a failed assertion (SIGABRT), a meson timeout (SIGTERM) or ^C kills
- * every registered group before the test dies. PR_SET_PDEATHSIG covers the rest (SIGKILL),
- * for the direct child at least. */
+ * own, registered here; a failed g_assert (SIGABRT), g_error (SIGTRAP), a crash, a meson
+ * timeout (SIGTERM) or ^C kills every registered group before the test dies.
+ * PR_SET_PDEATHSIG covers the rest (SIGKILL), for the direct child at least. */
 #define MAX_GROUPS 32
 
 static volatile sig_atomic_t process_groups[MAX_GROUPS];
-static const int fatal_signals[] = { SIGABRT, SIGTERM, SIGINT, SIGHUP };
+static const int fatal_signals[] = {
+  SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT,
+};
 static struct sigaction previous_actions[G_N_ELEMENTS (fatal_signals)];
 
 static void
@@ -278,7 +280,7 @@ kill_groups_and_die (int signum)
     if (process_groups[i] > 0)
       kill (-process_groups[i], SIGKILL);
 
-  /* then whatever would have happened without us */
+  /* then whatever would have happened without us: a fault happens again on return */
   for (guint i = 0; i < G_N_ELEMENTS (fatal_signals); i++)
     if (fatal_signals[i] == signum)
       sigaction (signum, &previous_actions[i], NULL);

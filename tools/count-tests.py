@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Counts test cases in meson's testlog.json and prints 'N passed, N failed, N skipped'.
+
+Each meson test is a GTest program speaking TAP; its cases are the 'ok'/'not ok'
+lines of its output. A program that failed without reporting a failing case
+(a crash, a timeout) counts as one failure, so a broken run never looks green.
+"""
+import json
+import re
+import sys
+
+passed = failed = skipped = 0
+with open(sys.argv[1], encoding="utf-8") as log:
+    for line in log:
+        test = json.loads(line)
+        output = test.get("stdout") or ""
+        cases = re.findall(r"^(not ok|ok)\b(.*)$", output, re.MULTILINE)
+        case_failures = 0
+        for verdict, rest in cases:
+            if "# SKIP" in rest:
+                skipped += 1
+            elif verdict == "ok":
+                passed += 1
+            else:
+                failed += 1
+                case_failures += 1
+        if test.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and case_failures == 0:
+            failed += 1
+
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
