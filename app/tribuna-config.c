@@ -58,6 +58,7 @@ struct _TribunaConfig
 
   /* [recording] */
   guint      segment_minutes;
+  guint      segment_seconds;   /* 0: segment-minutes decides */
   guint      min_free_mb;
   guint      stop_free_mb;
 
@@ -97,7 +98,7 @@ static const char * const destination_keys[] = {
   "url", "key-file", "key", "enabled", "tls-verify", NULL
 };
 static const char * const recording_keys[] = {
-  "segment-minutes", "min-free-mb", "stop-free-mb", NULL
+  "segment-minutes", "segment-seconds", "min-free-mb", "stop-free-mb", NULL
 };
 static const char * const paths_keys[] = { "data-dir", NULL };
 
@@ -129,6 +130,8 @@ static const UintKey program_uint_keys[] = {
 static const UintKey recording_uint_keys[] = {
   { "segment-minutes", 1, 240, FALSE, NULL, "1 to 240 (minutes)",
     G_STRUCT_OFFSET (TribunaConfig, segment_minutes) },
+  { "segment-seconds", 2, 14400, FALSE, NULL, "2 to 14400 (seconds)",
+    G_STRUCT_OFFSET (TribunaConfig, segment_seconds) },
   { "min-free-mb", 2, 1048576, FALSE, NULL, "2 to 1048576 (MB)",
     G_STRUCT_OFFSET (TribunaConfig, min_free_mb) },
   { "stop-free-mb", 1, 1048575, FALSE, NULL, "1 to 1048575 (MB), and below min-free-mb",
@@ -1058,6 +1061,16 @@ tribuna_config_get_segment_minutes (TribunaConfig *self)
   g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), 0);
 
   return self->segment_minutes;
+}
+
+/* The segment length that applies: segment-seconds when set (short segments
+ * for tests and demonstrations), else segment-minutes. */
+guint
+tribuna_config_get_segment_seconds (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), 0);
+
+  return self->segment_seconds > 0 ? self->segment_seconds : self->segment_minutes * 60;
 }
 
 guint

@@ -66,6 +66,7 @@ gboolean       tribuna_config_add_destination_url   (TribunaConfig  *self,
 
 /* [recording] */
 guint          tribuna_config_get_segment_minutes   (TribunaConfig  *self);
+guint          tribuna_config_get_segment_seconds   (TribunaConfig  *self);
 guint          tribuna_config_get_min_free_mb       (TribunaConfig  *self);
 guint          tribuna_config_get_stop_free_mb      (TribunaConfig  *self);
 

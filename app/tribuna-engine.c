@@ -391,7 +391,7 @@ make_recorder (TribunaEngine *self)
   TribunaRecorder *recorder = tribuna_recorder_new (directory, self->recorder_feed);
 
   tribuna_recorder_set_segment_time (recorder,
-                                     tribuna_config_get_segment_minutes (self->config) * 60
+                                     tribuna_config_get_segment_seconds (self->config)
                                      * GST_SECOND);
   tribuna_recorder_set_free_space (recorder,
                                    (guint64) tribuna_config_get_min_free_mb (self->config) * MB,

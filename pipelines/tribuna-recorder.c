@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 
 #include "tribuna-archive-layout.h"
@@ -47,12 +48,13 @@ struct _TribunaRecorder
   guint                 stop_timeout;
   GTask                *stop_task;
   char                 *stop_error;   /* why we stop on our own, NULL for a requested stop */
+  guint                 pending_closes;   /* segments still being hashed */
+  GstClockTime          current_opened_at;   /* program running time of the open segment */
 
   /* State, as properties */
   TribunaRecorderState  state;
   char                 *current_file;
   guint                 segment_count;
-  GstClockTime          segment_opened_at;
   guint64               free_bytes;
   gboolean              low_disk;
   char                 *last_error;
@@ -74,7 +76,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SEGMENT_OPENED,
+  SEGMENT_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void finish_stop (TribunaRecorder *self);
+static void maybe_complete_stop (TribunaRecorder *self);
 
 GType
 tribuna_recorder_state_get_type (void)
@@ -234,6 +245,32 @@ tribuna_recorder_class_init (TribunaRecorderClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TribunaRecorder::segment-opened:
+   * @path: the new segment file
+   * @running_time: program running time (ns) of its first frame
+   * @wall_us: wall-clock UTC (µs) of its first frame
+   */
+  signals[SEGMENT_OPENED] =
+    g_signal_new ("segment-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_INT64);
+
+  /**
+   * TribunaRecorder::segment-closed:
+   * @path: the finished segment file
+   * @running_time: program running time (ns) of its first frame
+   * @duration: its duration (ns)
+   * @bytes: its size on disk
+   * @sha256: hex SHA-256 of its content, or %NULL if it could not be read
+   *
+   * Emitted once the file is complete and hashed, so an index can record it
+   * as closed with a checksum to verify it against later.
+   */
+  signals[SEGMENT_CLOSED] =
+    g_signal_new ("segment-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_UINT64, G_TYPE_UINT64,
+                  G_TYPE_STRING);
 }
 
 static void
@@ -362,27 +399,41 @@ on_format_location (GstElement *splitmux,
   return g_build_filename (self->directory, name, NULL);
 }
 
+/* The program running time of a time on this recorder's own timeline. */
+static GstClockTime
+to_program_time (TribunaRecorder *self,
+                 GstClockTime     running_time)
+{
+  GstClockTime base_time = tribuna_feed_get_base_time (self->feed);
+
+  return running_time + (GST_CLOCK_TIME_IS_VALID (base_time) ? base_time : 0);
+}
+
+static gint64
+to_wall_us (TribunaRecorder *self,
+            GstClockTime     program_time)
+{
+  return self->epoch_us + (gint64) (program_time / GST_USECOND);
+}
+
+/* The program's running time and the wall clock, side by side: the one time
+ * axis markers and segments share, kept next to the files. */
 static void
 log_segment (TribunaRecorder *self,
              const char      *event,
              const char      *location,
-             GstClockTime     running_time)
+             GstClockTime     program_time,
+             const char      *extra_fields)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *basename = g_path_get_basename (location);
   g_autofree char *escaped = g_strescape (basename, NULL);
   g_autofree char *line = NULL;
-  GstClockTime base_time = tribuna_feed_get_base_time (self->feed);
-  GstClockTime program_time = running_time + (GST_CLOCK_TIME_IS_VALID (base_time) ? base_time : 0);
 
-  /* The program's running time and the wall clock, side by side: the one time
-   * axis markers and segments share. */
-  line = g_strdup_printf ("{\"event\":\"%s\",\"file\":\"%s\",\"index\":%u,"
-                          "\"running_time_ns\":%" G_GUINT64_FORMAT ",\"wall_us\":%" G_GINT64_FORMAT
-                          ",\"segment_time_ns\":%" G_GUINT64_FORMAT "}",
-                          event, escaped, self->segment_count, program_time,
-                          self->epoch_us + (gint64) (program_time / GST_USECOND),
-                          running_time - self->segment_opened_at);
+  line = g_strdup_printf ("{\"event\":\"%s\",\"file\":\"%s\",\"running_time_ns\":%" G_GUINT64_FORMAT
+                          ",\"wall_us\":%" G_GINT64_FORMAT "%s}",
+                          event, escaped, program_time, to_wall_us (self, program_time),
+                          extra_fields ? extra_fields : "");
   if (!tribuna_archive_append_log (self->directory, line, &error))
     g_warning ("%s", error->message);
 }
@@ -395,27 +446,106 @@ on_fragment_opened (TribunaRecorder    *self,
   GstClockTime running_time = 0;
 
   gst_structure_get_clock_time (structure, "running-time", &running_time);
-  self->segment_opened_at = running_time;
+  self->current_opened_at = to_program_time (self, running_time);
   self->segment_count++;
   g_free (self->current_file);
   self->current_file = g_strdup (location);
-  log_segment (self, "opened", location, running_time);
+  log_segment (self, "opened", location, self->current_opened_at, NULL);
 
+  g_signal_emit (self, signals[SEGMENT_OPENED], 0, location, (guint64) self->current_opened_at,
+                 to_wall_us (self, self->current_opened_at));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEGMENT_COUNT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FILE]);
   if (self->state == TRIBUNA_RECORDER_STARTING)
     set_state (self, TRIBUNA_RECORDER_RECORDING);
 }
 
+typedef struct {
+  char         *path;
+  GstClockTime  opened_at;
+  GstClockTime  duration;
+  guint64       bytes;
+  char         *sha256;
+} ClosedSegment;
+
+static void
+closed_segment_free (ClosedSegment *closed)
+{
+  g_free (closed->path);
+  g_free (closed->sha256);
+  g_free (closed);
+}
+
+/* In a worker thread: a 10-minute segment is a few hundred MB. */
+static void
+hash_segment_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ClosedSegment *closed = task_data;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *chunk = g_malloc (1024 * 1024);
+  FILE *file = fopen (closed->path, "rb");
+  size_t n;
+
+  if (file == NULL)
+    {
+      g_warning ("cannot read the closed segment %s to checksum it: %s", closed->path,
+                 g_strerror (errno));
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  while ((n = fread (chunk, 1, 1024 * 1024, file)) > 0)
+    {
+      g_checksum_update (checksum, chunk, n);
+      closed->bytes += n;
+    }
+  if (!ferror (file))
+    closed->sha256 = g_strdup (g_checksum_get_string (checksum));
+  fclose (file);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_segment_hashed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TribunaRecorder *self = TRIBUNA_RECORDER (object);
+  ClosedSegment *closed = g_task_get_task_data (G_TASK (result));
+  g_autofree char *extra = NULL;
+
+  extra = g_strdup_printf (",\"duration_ns\":%" G_GUINT64_FORMAT ",\"bytes\":%" G_GUINT64_FORMAT
+                           ",\"sha256\":\"%s\"", closed->duration, closed->bytes,
+                           closed->sha256 ? closed->sha256 : "");
+  log_segment (self, "closed", closed->path, closed->opened_at, extra);
+  g_signal_emit (self, signals[SEGMENT_CLOSED], 0, closed->path, (guint64) closed->opened_at,
+                 (guint64) closed->duration, closed->bytes, closed->sha256);
+
+  self->pending_closes--;
+  maybe_complete_stop (self);
+}
+
 static void
 on_fragment_closed (TribunaRecorder    *self,
                     const GstStructure *structure)
 {
-  const char *location = gst_structure_get_string (structure, "location");
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_segment_hashed, NULL);
+  ClosedSegment *closed = g_new0 (ClosedSegment, 1);
   GstClockTime running_time = 0;
 
   gst_structure_get_clock_time (structure, "running-time", &running_time);
-  log_segment (self, "closed", location, running_time);
+  closed->path = g_strdup (gst_structure_get_string (structure, "location"));
+  closed->opened_at = self->current_opened_at;
+  closed->duration = to_program_time (self, running_time) - self->current_opened_at;
+
+  self->pending_closes++;
+  g_task_set_source_tag (task, on_fragment_closed);
+  g_task_set_task_data (task, closed, (GDestroyNotify) closed_segment_free);
+  g_task_run_in_thread (task, hash_segment_in_thread);
 }
 
 /* Stopping */
@@ -444,13 +574,22 @@ finish_stop (TribunaRecorder *self)
   else
     set_state (self, TRIBUNA_RECORDER_STOPPED);
 
-  if (self->stop_task != NULL)
-    {
-      GTask *task = g_steal_pointer (&self->stop_task);
+  maybe_complete_stop (self);
+}
 
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-    }
+/* A stop is complete once the pipeline is down and every segment is hashed
+ * and logged: an index updated from the signals is then final. */
+static void
+maybe_complete_stop (TribunaRecorder *self)
+{
+  GTask *task;
+
+  if (self->stop_task == NULL || self->pipeline != NULL || self->pending_closes > 0)
+    return;
+
+  task = g_steal_pointer (&self->stop_task);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static gboolean
