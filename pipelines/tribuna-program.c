@@ -765,6 +765,24 @@ tribuna_program_get_last_error (TribunaProgram *self)
   return self->last_error;
 }
 
+/* Now, on the program's clock: the time axis markers are stamped with. */
+GstClockTime
+tribuna_program_get_running_time (TribunaProgram *self)
+{
+  g_autoptr(GstClock) clock = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), GST_CLOCK_TIME_NONE);
+
+  if (self->pipeline == NULL || self->state != TRIBUNA_PROGRAM_RUNNING)
+    return GST_CLOCK_TIME_NONE;
+
+  clock = gst_element_get_clock (self->pipeline);
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+
+  return gst_clock_get_time (clock) - gst_element_get_base_time (self->pipeline);
+}
+
 gint64
 tribuna_program_get_epoch_us (TribunaProgram *self)
 {

@@ -56,6 +56,7 @@ void                 tribuna_program_remove_feed     (TribunaProgram            
                                                       TribunaFeed                *feed);
 TribunaProgramState  tribuna_program_get_state       (TribunaProgram             *self);
 const char          *tribuna_program_get_last_error  (TribunaProgram             *self);
+GstClockTime         tribuna_program_get_running_time (TribunaProgram            *self);
 /* Wall-clock UTC (µs) at which the program's running time was zero. */
 gint64               tribuna_program_get_epoch_us    (TribunaProgram             *self);
 
