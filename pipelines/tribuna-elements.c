@@ -25,7 +25,7 @@ static const struct {
   { "mpegtsmux", "gstreamer1.0-plugins-bad" },
   { "h264parse", "gstreamer1.0-plugins-bad" },
   { "aacparse", "gstreamer1.0-plugins-good" },
-  { "clockoverlay", "gstreamer1.0-plugins-base" },
+  { "clockoverlay", "gstreamer1.0-x" },
   { "v4l2src", "gstreamer1.0-plugins-good" },
   { "rtspsrc", "gstreamer1.0-plugins-good" },
 };

@@ -387,7 +387,8 @@ build_video_encode (TribunaProgram  *self,
       g_ptr_array_add (chain, clock);
     }
   else if (with_clock)
-    g_warning ("clockoverlay is not installed: the test pattern has no burnt-in clock");
+    g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
+               "the test pattern has no burnt-in clock");
   g_ptr_array_add (chain, gst_element_factory_make ("queue", "encoder-queue"));
   g_ptr_array_add (chain, encoder);
   g_ptr_array_add (chain, gst_element_factory_make ("h264parse", NULL));

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   appsrc video ─► h264parse (SPS/PPS at every IDR) ─┐
- *                                                    ├─► splitmuxsink (mpegtsmux, N-minute files)
- *   appsrc audio ─► aacparse ────────────────────────┘
+ *                                                    ├─► mpegtsmux ─► appsink ─► TribunaSegmentWriter
+ *   appsrc audio ─► aacparse ────────────────────────┘                          (N-minute files)
  *
  * MPEG-TS because every 188-byte packet stands alone: after kill -9, a power
  * cut or a full disk the file plays up to its last packet, where an MP4 would
@@ -21,9 +21,13 @@
 
 #include "tribuna-archive-layout.h"
 #include "tribuna-elements.h"
+#include <gst/app/gstappsink.h>
 #include "tribuna-recorder.h"
+#include "tribuna-segment-writer.h"
 
 #define DISK_CHECK_SECONDS 1
+#define VIDEO_PID 65
+#define AUDIO_PID 66
 #define STOP_TIMEOUT_SECONDS 5
 #define MB (1024 * 1024)
 
@@ -49,7 +53,9 @@ struct _TribunaRecorder
   GTask                *stop_task;
   char                 *stop_error;   /* why we stop on our own, NULL for a requested stop */
   guint                 pending_closes;   /* segments still being hashed */
-  GstClockTime          current_opened_at;   /* program running time of the open segment */
+  TribunaSegmentWriter *writer;
+  GMainContext         *context;          /* where the writer's events are handled */
+  gint                  events_in_flight; /* posted by the writer, not yet handled */
 
   /* State, as properties */
   TribunaRecorderState  state;
@@ -172,6 +178,7 @@ tribuna_recorder_finalize (GObject *object)
   g_clear_pointer (&self->current_file, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->stop_error, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (tribuna_recorder_parent_class)->finalize (object);
 }
@@ -386,19 +393,6 @@ on_disk_check (gpointer user_data)
 
 /* Segments */
 
-static char *
-on_format_location (GstElement *splitmux,
-                    guint       fragment_id,
-                    GstSample  *first_sample,
-                    gpointer    user_data)
-{
-  TribunaRecorder *self = user_data;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *name = tribuna_archive_segment_name (now, fragment_id + 1);
-
-  return g_build_filename (self->directory, name, NULL);
-}
-
 /* The program running time of a time on this recorder's own timeline. */
 static GstClockTime
 to_program_time (TribunaRecorder *self,
@@ -439,21 +433,18 @@ log_segment (TribunaRecorder *self,
 }
 
 static void
-on_fragment_opened (TribunaRecorder    *self,
-                    const GstStructure *structure)
+on_segment_opened (TribunaRecorder     *self,
+                   TribunaSegmentEvent *event)
 {
-  const char *location = gst_structure_get_string (structure, "location");
-  GstClockTime running_time = 0;
+  GstClockTime opened_at = to_program_time (self, event->start);
 
-  gst_structure_get_clock_time (structure, "running-time", &running_time);
-  self->current_opened_at = to_program_time (self, running_time);
   self->segment_count++;
   g_free (self->current_file);
-  self->current_file = g_strdup (location);
-  log_segment (self, "opened", location, self->current_opened_at, NULL);
+  self->current_file = g_strdup (event->path);
+  log_segment (self, "opened", event->path, opened_at, NULL);
 
-  g_signal_emit (self, signals[SEGMENT_OPENED], 0, location, (guint64) self->current_opened_at,
-                 to_wall_us (self, self->current_opened_at));
+  g_signal_emit (self, signals[SEGMENT_OPENED], 0, event->path, (guint64) opened_at,
+                 to_wall_us (self, opened_at));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEGMENT_COUNT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_FILE]);
   if (self->state == TRIBUNA_RECORDER_STARTING)
@@ -530,22 +521,130 @@ on_segment_hashed (GObject      *object,
 }
 
 static void
-on_fragment_closed (TribunaRecorder    *self,
-                    const GstStructure *structure)
+on_segment_closed (TribunaRecorder     *self,
+                   TribunaSegmentEvent *event)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, on_segment_hashed, NULL);
   ClosedSegment *closed = g_new0 (ClosedSegment, 1);
-  GstClockTime running_time = 0;
 
-  gst_structure_get_clock_time (structure, "running-time", &running_time);
-  closed->path = g_strdup (gst_structure_get_string (structure, "location"));
-  closed->opened_at = self->current_opened_at;
-  closed->duration = to_program_time (self, running_time) - self->current_opened_at;
+  closed->path = g_strdup (event->path);
+  closed->opened_at = to_program_time (self, event->start);
+  closed->duration = event->duration;
 
   self->pending_closes++;
-  g_task_set_source_tag (task, on_fragment_closed);
+  g_task_set_source_tag (task, on_segment_closed);
   g_task_set_task_data (task, closed, (GDestroyNotify) closed_segment_free);
   g_task_run_in_thread (task, hash_segment_in_thread);
+}
+
+static void fail (TribunaRecorder *self,
+                  const char      *message);
+
+typedef struct {
+  TribunaRecorder     *self;
+  TribunaSegmentEvent *event;
+} PostedEvent;
+
+static gboolean
+handle_writer_event (gpointer data)
+{
+  PostedEvent *posted = data;
+  TribunaRecorder *self = posted->self;
+  TribunaSegmentEvent *event = posted->event;
+
+  switch (event->kind)
+    {
+    case TRIBUNA_SEGMENT_OPENED:
+      on_segment_opened (self, event);
+      break;
+
+    case TRIBUNA_SEGMENT_CLOSED:
+      on_segment_closed (self, event);
+      break;
+
+    case TRIBUNA_SEGMENT_FAILED:
+      {
+        g_autofree char *message = g_strdup_printf ("the recording stopped: %s", event->error);
+
+        if (self->pipeline != NULL)
+          fail (self, message);
+        else
+          set_last_error (self, message);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_atomic_int_dec_and_test (&self->events_in_flight);
+  maybe_complete_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+posted_event_free (gpointer data)
+{
+  PostedEvent *posted = data;
+
+  tribuna_segment_event_free (posted->event);
+  g_object_unref (posted->self);
+  g_free (posted);
+}
+
+/* From the streaming thread (or the main one, on close): state the console
+ * observes only changes on the recorder's main context. */
+static void
+on_writer_event (TribunaSegmentEvent *event,
+                 gpointer             user_data)
+{
+  TribunaRecorder *self = user_data;
+  PostedEvent *posted = g_new0 (PostedEvent, 1);
+
+  posted->self = g_object_ref (self);
+  posted->event = event;
+  g_atomic_int_inc (&self->events_in_flight);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, handle_writer_event, posted,
+                              posted_event_free);
+}
+
+static GstFlowReturn
+on_muxed_sample (GstAppSink *appsink,
+                 gpointer    user_data)
+{
+  TribunaRecorder *self = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (appsink);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  if (gst_sample_get_caps (sample) != NULL)
+    tribuna_segment_writer_set_caps (self->writer, gst_sample_get_caps (sample));
+
+  /* After a write error the writer has reported it, in words; stop quietly
+   * rather than let a generic flow error race that message to the bus. */
+  return tribuna_segment_writer_write (self->writer, gst_sample_get_buffer (sample))
+         ? GST_FLOW_OK : GST_FLOW_EOS;
+}
+
+static GstPadProbeReturn
+on_video_into_muxer (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  TribunaRecorder *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (!GST_BUFFER_PTS_IS_VALID (buffer))
+    return GST_PAD_PROBE_OK;
+
+  if (!GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    tribuna_segment_writer_note_keyframe (self->writer, GST_BUFFER_PTS (buffer));
+  tribuna_segment_writer_note_video_end (self->writer,
+                                         GST_BUFFER_PTS (buffer)
+                                         + (GST_BUFFER_DURATION_IS_VALID (buffer)
+                                            ? GST_BUFFER_DURATION (buffer) : 0));
+  return GST_PAD_PROBE_OK;
 }
 
 /* Stopping */
@@ -558,6 +657,8 @@ finish_stop (TribunaRecorder *self)
   if (gst_element_set_state (self->pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
     g_warning ("the recorder pipeline did not stop cleanly");
   gst_bus_set_flushing (bus, TRUE);
+  /* The streaming threads are gone: the last segment can be closed. */
+  g_clear_pointer (&self->writer, tribuna_segment_writer_free);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   g_clear_handle_id (&self->disk_timer, g_source_remove);
   g_clear_handle_id (&self->stop_timeout, g_source_remove);
@@ -584,7 +685,8 @@ maybe_complete_stop (TribunaRecorder *self)
 {
   GTask *task;
 
-  if (self->stop_task == NULL || self->pipeline != NULL || self->pending_closes > 0)
+  if (self->stop_task == NULL || self->pipeline != NULL || self->pending_closes > 0
+      || g_atomic_int_get (&self->events_in_flight) > 0)
     return;
 
   task = g_steal_pointer (&self->stop_task);
@@ -642,17 +744,6 @@ on_bus_message (GstBus     *bus,
 
   switch (GST_MESSAGE_TYPE (message))
     {
-    case GST_MESSAGE_ELEMENT:
-      {
-        const GstStructure *structure = gst_message_get_structure (message);
-
-        if (gst_structure_has_name (structure, "splitmuxsink-fragment-opened"))
-          on_fragment_opened (self, structure);
-        else if (gst_structure_has_name (structure, "splitmuxsink-fragment-closed"))
-          on_fragment_closed (self, structure);
-      }
-      break;
-
     case GST_MESSAGE_EOS:
       finish_stop (self);   /* removes this watch */
       break;
@@ -708,21 +799,29 @@ make_appsrc (const char *name)
 }
 
 static gboolean
+link_to_muxer (GstElement *from,
+               GstElement *muxer,
+               guint       pid)
+{
+  g_autofree char *pad_name = g_strdup_printf ("sink_%u", pid);
+  g_autoptr(GstPad) src = gst_element_get_static_pad (from, "src");
+  g_autoptr(GstPad) sink = gst_element_request_pad_simple (muxer, pad_name);
+
+  return sink != NULL && gst_pad_link (src, sink) == GST_PAD_LINK_OK;
+}
+
+static gboolean
 build_pipeline (TribunaRecorder  *self,
                 GError          **error)
 {
-  GstElement *splitmux, *muxer, *h264parse, *h264caps, *vqueue, *aacparse, *aqueue;
+  GstElement *muxer, *h264parse, *h264caps, *vqueue, *aacparse, *aqueue, *sink;
   g_autoptr(GstCaps) byte_stream = NULL;
+  g_autoptr(GstPad) video_in = NULL;
+  GstAppSinkCallbacks callbacks = { .new_sample = on_muxed_sample };
 
   muxer = tribuna_make_element ("mpegtsmux", "muxer", error);
   if (muxer == NULL)
     return FALSE;
-  splitmux = tribuna_make_element ("splitmuxsink", "segments", error);
-  if (splitmux == NULL)
-    {
-      gst_object_unref (gst_object_ref_sink (muxer));
-      return FALSE;
-    }
 
   self->pipeline = gst_pipeline_new ("recorder");
   self->video_src = g_object_ref (make_appsrc ("video"));
@@ -732,28 +831,34 @@ build_pipeline (TribunaRecorder  *self,
   vqueue = gst_element_factory_make ("queue", NULL);
   aacparse = gst_element_factory_make ("aacparse", NULL);
   aqueue = gst_element_factory_make ("queue", NULL);
+  sink = gst_element_factory_make ("appsink", "writer");
 
   /* Parameter sets at every keyframe, so any segment decodes on its own. */
   g_object_set (h264parse, "config-interval", -1, NULL);
   byte_stream = gst_caps_from_string ("video/x-h264,stream-format=byte-stream,alignment=au");
   g_object_set (h264caps, "caps", byte_stream, NULL);
-  g_object_set (splitmux, "muxer", muxer, "max-size-time", self->segment_time,
-                "send-keyframe-requests", FALSE, NULL);
-  g_signal_connect (splitmux, "format-location-full", G_CALLBACK (on_format_location), self);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0,
+                "enable-last-sample", FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+
+  self->writer = tribuna_segment_writer_new (self->directory, self->segment_time, VIDEO_PID,
+                                             on_writer_event, self);
 
   gst_bin_add_many (GST_BIN (self->pipeline), GST_ELEMENT (self->video_src), h264parse, h264caps,
-                    vqueue, GST_ELEMENT (self->audio_src), aacparse, aqueue, splitmux, NULL);
+                    vqueue, GST_ELEMENT (self->audio_src), aacparse, aqueue, muxer, sink, NULL);
   if (!gst_element_link_many (GST_ELEMENT (self->video_src), h264parse, h264caps, vqueue, NULL)
-      || !gst_element_link_pads (vqueue, "src", splitmux, "video")
-      || !gst_element_link (GST_ELEMENT (self->audio_src), aacparse)
-      || !gst_element_link (aacparse, aqueue)
-      || !gst_element_link_pads (aqueue, "src", splitmux, "audio_%u"))
+      || !gst_element_link_many (GST_ELEMENT (self->audio_src), aacparse, aqueue, NULL)
+      || !link_to_muxer (vqueue, muxer, VIDEO_PID)
+      || !link_to_muxer (aqueue, muxer, AUDIO_PID)
+      || !gst_element_link (muxer, sink))
     {
       g_set_error (error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_PIPELINE,
                    "cannot build the recorder pipeline");
       return FALSE;
     }
 
+  video_in = gst_element_get_static_pad (vqueue, "src");
+  gst_pad_add_probe (video_in, GST_PAD_PROBE_TYPE_BUFFER, on_video_into_muxer, self, NULL);
   return TRUE;
 }
 
@@ -780,6 +885,8 @@ tribuna_recorder_start (TribunaRecorder  *self,
   if (!check_free_space (self, &local_error) || !build_pipeline (self, &local_error))
     goto failed;
 
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
   bus = gst_element_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
   self->disk_timer = g_timeout_add_seconds (DISK_CHECK_SECONDS, on_disk_check, self);

@@ -402,7 +402,9 @@ test_sigint (Fixture       *fixture,
   record_and_stop (fixture, SIGINT, 4.0);
 }
 
-/* Issue test 6: after kill -9 at 20 s, at least 18 s of the recording decode. */
+/* Issue test 6: after kill -9 at 20 s, at least 18 s of the recording decode.
+ * The segment writer holds nothing back (no GOP buffer, a write per muxed
+ * buffer), so we ask for more than the issue: at most 1 s may be lost. */
 static void
 test_kill_9 (Fixture       *fixture,
              gconstpointer  data)
@@ -424,7 +426,7 @@ test_kill_9 (Fixture       *fixture,
   decoded = tribuna_test_decode_duration (input, &error);
   g_assert_no_error (error);
   g_test_message ("killed after 20 s, %.2f s decode", decoded);
-  g_assert_cmpfloat (decoded, >=, 18.0);
+  g_assert_cmpfloat (decoded, >=, 19.0);
   g_assert_cmpfloat (decoded, <=, 21.0);
 }
 

@@ -20,7 +20,8 @@ typedef enum {
 
 GQuark     tribuna_test_error_quark   (void);
 
-/* Files and folders */
+/* Files and folders. find_files: regular files under @dir (recursively) whose names end in
+ * @suffix, full paths sorted bytewise; empty when @dir does not exist. */
 char      *tribuna_test_make_tmpdir   (const char   *tmpl,
                                        GError      **error);
 gboolean   tribuna_test_rm_rf         (const char   *path,
@@ -28,7 +29,7 @@ gboolean   tribuna_test_rm_rf         (const char   *path,
 GPtrArray *tribuna_test_find_files    (const char   *dir,
                                        const char   *suffix);
 
-/* Loopback ports */
+/* A TCP port nothing listens on at 127.0.0.1 right now; 0 on error */
 guint      tribuna_test_free_port     (GError      **error);
 
 /* Waiting. Every wait iterates the thread-default main context (the default one in a test's
@@ -41,8 +42,14 @@ gboolean   tribuna_test_wait_until    (TribunaTestPredicate  predicate,
 void       tribuna_test_iterate_for   (double                seconds);
 
 /* nginx with the RTMP module on 127.0.0.1, recording every publish, optionally behind a
- * TLS-terminating proxy (the stream module) for rtmps://. Applications: "live" (records
- * KEY-<unix time>.flv per publish into the record dir) and "deny" (rejects every publish). */
+ * TLS-terminating proxy (the stream module, self-signed certificate for CN=localhost) for
+ * rtmps://. Applications: "live" (records KEY-<unix time>.flv per publish into the record dir)
+ * and "deny" (closes the connection at publish). Everything lives in one temporary folder that
+ * free() removes. kill() is a crash (SIGKILL to master and workers, returns once the ports
+ * refuse connections); restart() brings it back on the same ports; freeze()/thaw() SIGSTOP and
+ * SIGCONT master and workers. recordings() lists KEY's files oldest first;
+ * wait_recording_grows() waits for a file beyond the first @n_files_before to appear and grow.
+ * Servers and daemons started here are killed if the test aborts. */
 typedef struct _TribunaTestNginx TribunaTestNginx;
 
 TribunaTestNginx *tribuna_test_nginx_start                 (gboolean           with_tls,
@@ -73,7 +80,10 @@ gboolean          tribuna_test_nginx_wait_recording_grows  (TribunaTestNginx  *s
                                                             double             timeout_s);
 void              tribuna_test_nginx_free                  (TribunaTestNginx  *self);
 
-/* Media, checked with ffprobe and ffmpeg. An input is a path or a "concat:a.ts|b.ts" string. */
+/* Media, checked with ffprobe and ffmpeg. An input is a path or a "concat:a.ts|b.ts" string
+ * (tribuna_test_concat_input()). decode() decodes everything and reports; decode_duration()
+ * returns the seconds decoded but fails when ffmpeg reports errors more than 1.5 s of media
+ * before the end (errors at the very end are what kill -9 leaves, and are tolerated). */
 typedef struct {
   double  duration;       /* the container's duration in seconds, -1 when unknown */
   char   *format_name;    /* e.g. "mpegts", "flv" */
@@ -116,7 +126,11 @@ gboolean   tribuna_test_mount_tmpfs   (const char   *dir,
 gboolean   tribuna_test_umount        (const char   *dir,
                                        GError      **error);
 
-/* The built tribunad ($TRIBUNAD), run as a subprocess */
+/* The built tribunad ($TRIBUNAD), run as a subprocess. Exit statuses are the process's own,
+ * 128 + N when signal N killed it, -1 when it outlived the timeout (it is then killed).
+ * run(): to its end, stdout and stderr apart. spawn(): in the background, stdout and stderr
+ * merged and collected line by line (also copied to the test's stderr as "tribunad| ...");
+ * wait_line() is TRUE once any line so far contains @substring. */
 typedef struct _TribunaTestDaemon TribunaTestDaemon;
 
 gboolean           tribuna_test_daemon_run        (const char * const  *args,
