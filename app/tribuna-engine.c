@@ -11,57 +11,34 @@
 #include "config.h"
 
 #include "tribuna-archive-layout.h"
-#include "tribuna-engine.h"
+#include "tribuna-engine-private.h"
 #include "tribuna-video-devices.h"
 
 #define MB (1024 * 1024)
 
-struct _TribunaEngine
-{
-  GObject              parent_instance;
-
-  /* Owned references */
-  TribunaConfig       *config;
-  char                *data_dir;
-  TribunaProgram      *program;
-  TribunaRecorder     *recorder;
-  TribunaFeed         *recorder_feed;
-  GListStore          *destinations;
-  GHashTable          *destination_feeds;   /* TribunaDestination → TribunaFeed */
-
-  /* State, as properties */
-  gboolean             on_air;
-  char                *last_error;
-};
-
 G_DEFINE_FINAL_TYPE (TribunaEngine, tribuna_engine, G_TYPE_OBJECT)
 G_DEFINE_QUARK (tribuna-engine-error-quark, tribuna_engine_error)
 
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_DATA_DIR,
-  PROP_PROGRAM_STATE,
-  PROP_RECORDER,
-  PROP_RECORDER_STATE,
-  PROP_DESTINATIONS,
-  PROP_ON_AIR,
-  PROP_LAST_ERROR,
-  N_PROPS
-};
+GParamSpec *_tribuna_engine_properties[ENGINE_N_PROPS];
 
-static GParamSpec *properties[N_PROPS];
 
-static void
-set_last_error (TribunaEngine *self,
-                const char    *message)
+void
+_tribuna_engine_notify (TribunaEngine *self,
+                        guint          prop_id)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), _tribuna_engine_properties[prop_id]);
+}
+
+void
+_tribuna_engine_set_last_error (TribunaEngine *self,
+                                const char    *message)
 {
   if (message == NULL || g_strcmp0 (self->last_error, message) == 0)
     return;
 
   g_free (self->last_error);
   self->last_error = g_strdup (message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+  _tribuna_engine_notify (self, ENGINE_PROP_LAST_ERROR);
 }
 
 static void
@@ -82,7 +59,7 @@ update_on_air (TribunaEngine *self)
     return;
 
   self->on_air = on_air;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ON_AIR]);
+  _tribuna_engine_notify (self, ENGINE_PROP_ON_AIR);
 }
 
 static void
@@ -91,14 +68,30 @@ on_destination_state (TribunaDestination *destination,
                       TribunaEngine      *self)
 {
   TribunaDestinationState state = tribuna_destination_get_state (destination);
+  const char *name = tribuna_destination_get_name (destination);
+  const char *error = tribuna_destination_get_last_error (destination);
+  g_autofree char *text = NULL;
 
   if (state == TRIBUNA_DESTINATION_FAILED || state == TRIBUNA_DESTINATION_REJECTED)
     {
-      g_autofree char *message = g_strdup_printf ("destination %s: %s",
-                                                  tribuna_destination_get_name (destination),
-                                                  tribuna_destination_get_last_error (destination));
-      set_last_error (self, message);
+      g_autofree char *message = g_strdup_printf ("destination %s: %s", name, error);
+
+      _tribuna_engine_set_last_error (self, message);
     }
+
+  /* The audit trail: when each stream went out, came back, or was refused. */
+  text = g_strdup_printf ("%s (%s)%s%s", name, tribuna_destination_get_masked_url (destination),
+                          error ? ": " : "", error ? error : "");
+  if (state == TRIBUNA_DESTINATION_LIVE && tribuna_destination_get_reconnects (destination) > 0)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_STREAM_RECONNECTED, text);
+  else if (state == TRIBUNA_DESTINATION_LIVE)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_STREAM_STARTED, text);
+  else if (state == TRIBUNA_DESTINATION_STOPPED)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_STREAM_STOPPED, text);
+  else if (state == TRIBUNA_DESTINATION_FAILED)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_STREAM_FAILED, text);
+  else if (state == TRIBUNA_DESTINATION_REJECTED)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_STREAM_REJECTED, text);
 
   update_on_air (self);
 }
@@ -119,7 +112,7 @@ on_program_state (TribunaProgram *program,
       g_autofree char *message = g_strdup_printf ("program: %s",
                                                   tribuna_program_get_last_error (program));
 
-      set_last_error (self, message);
+      _tribuna_engine_set_last_error (self, message);
       /* No more pictures: close the files we have and take the streams off air
        * rather than let them retry against a silent encoder. */
       tribuna_engine_go_off_air (self);
@@ -127,7 +120,7 @@ on_program_state (TribunaProgram *program,
         tribuna_recorder_stop_async (self->recorder, NULL, NULL, NULL);
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRAM_STATE]);
+  _tribuna_engine_notify (self, ENGINE_PROP_PROGRAM_STATE);
 }
 
 static void
@@ -135,18 +128,31 @@ on_recorder_state (TribunaRecorder *recorder,
                    GParamSpec      *pspec,
                    TribunaEngine   *self)
 {
+  TribunaRecorderState state = tribuna_recorder_get_state (recorder);
+
   if (recorder != self->recorder)
     return;
 
-  if (tribuna_recorder_get_state (recorder) == TRIBUNA_RECORDER_FAILED)
+  if (state == TRIBUNA_RECORDER_FAILED)
     {
       g_autofree char *message = g_strdup_printf ("recorder: %s",
                                                   tribuna_recorder_get_last_error (recorder));
 
-      set_last_error (self, message);
+      _tribuna_engine_set_last_error (self, message);
+      _tribuna_engine_log_event (self, TRIBUNA_EVENT_RECORDER_FAILED,
+                                 tribuna_recorder_get_last_error (recorder));
     }
+  else if (state == TRIBUNA_RECORDER_RECORDING)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_RECORDER_STARTED,
+                               tribuna_recorder_get_directory (recorder));
+  else if (state == TRIBUNA_RECORDER_STOPPED)
+    _tribuna_engine_log_event (self, TRIBUNA_EVENT_RECORDER_STOPPED,
+                               tribuna_recorder_get_directory (recorder));
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDER_STATE]);
+  _tribuna_engine_notify (self, ENGINE_PROP_RECORDER_STATE);
+
+  if (state == TRIBUNA_RECORDER_STOPPED || state == TRIBUNA_RECORDER_FAILED)
+    _tribuna_engine_recording_stopped (self);
 }
 
 /* GObject */
@@ -165,6 +171,8 @@ tribuna_engine_dispose (GObject *object)
   g_clear_object (&self->program);
   g_clear_object (&self->recorder_feed);
   g_clear_object (&self->destinations);
+  _tribuna_engine_session_clear (self);
+  g_clear_object (&self->archive);
   g_clear_object (&self->config);
 
   G_OBJECT_CLASS (tribuna_engine_parent_class)->dispose (object);
@@ -191,40 +199,45 @@ tribuna_engine_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CONFIG:
+    case ENGINE_PROP_CONFIG:
       g_value_set_object (value, self->config);
       break;
 
-    case PROP_DATA_DIR:
+    case ENGINE_PROP_DATA_DIR:
       g_value_set_string (value, self->data_dir);
       break;
 
-    case PROP_PROGRAM_STATE:
+    case ENGINE_PROP_PROGRAM_STATE:
       g_value_set_enum (value, tribuna_engine_get_program_state (self));
       break;
 
-    case PROP_RECORDER:
+    case ENGINE_PROP_RECORDER:
       g_value_set_object (value, self->recorder);
       break;
 
-    case PROP_RECORDER_STATE:
+    case ENGINE_PROP_RECORDER_STATE:
       g_value_set_enum (value, tribuna_engine_get_recorder_state (self));
       break;
 
-    case PROP_DESTINATIONS:
+    case ENGINE_PROP_DESTINATIONS:
       g_value_set_object (value, self->destinations);
       break;
 
-    case PROP_ON_AIR:
+    case ENGINE_PROP_ON_AIR:
       g_value_set_boolean (value, self->on_air);
       break;
 
-    case PROP_LAST_ERROR:
+    case ENGINE_PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
 
+    case ENGINE_PROP_ARCHIVE:
+      g_value_set_object (value, self->archive);
+      break;
+
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!_tribuna_engine_get_session_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -232,28 +245,33 @@ static void
 tribuna_engine_class_init (TribunaEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamSpec **properties = _tribuna_engine_properties;
   GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->dispose = tribuna_engine_dispose;
   object_class->finalize = tribuna_engine_finalize;
   object_class->get_property = tribuna_engine_get_property;
 
-  properties[PROP_CONFIG] = g_param_spec_object ("config", NULL, NULL, TRIBUNA_TYPE_CONFIG, flags);
-  properties[PROP_DATA_DIR] = g_param_spec_string ("data-dir", NULL, NULL, NULL, flags);
-  properties[PROP_PROGRAM_STATE] = g_param_spec_enum ("program-state", NULL, NULL,
-                                                      TRIBUNA_TYPE_PROGRAM_STATE,
-                                                      TRIBUNA_PROGRAM_STOPPED, flags);
-  properties[PROP_RECORDER] = g_param_spec_object ("recorder", NULL, NULL, TRIBUNA_TYPE_RECORDER,
-                                                   flags);
-  properties[PROP_RECORDER_STATE] = g_param_spec_enum ("recorder-state", NULL, NULL,
-                                                       TRIBUNA_TYPE_RECORDER_STATE,
-                                                       TRIBUNA_RECORDER_IDLE, flags);
-  properties[PROP_DESTINATIONS] = g_param_spec_object ("destinations", NULL, NULL,
-                                                       G_TYPE_LIST_MODEL, flags);
-  properties[PROP_ON_AIR] = g_param_spec_boolean ("on-air", NULL, NULL, FALSE, flags);
-  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
+  properties[ENGINE_PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, TRIBUNA_TYPE_CONFIG, flags);
+  properties[ENGINE_PROP_DATA_DIR] = g_param_spec_string ("data-dir", NULL, NULL, NULL, flags);
+  properties[ENGINE_PROP_ARCHIVE] =
+    g_param_spec_object ("archive", NULL, NULL, TRIBUNA_TYPE_ARCHIVE, flags);
+  properties[ENGINE_PROP_PROGRAM_STATE] =
+    g_param_spec_enum ("program-state", NULL, NULL, TRIBUNA_TYPE_PROGRAM_STATE,
+                       TRIBUNA_PROGRAM_STOPPED, flags);
+  properties[ENGINE_PROP_RECORDER] =
+    g_param_spec_object ("recorder", NULL, NULL, TRIBUNA_TYPE_RECORDER, flags);
+  properties[ENGINE_PROP_RECORDER_STATE] =
+    g_param_spec_enum ("recorder-state", NULL, NULL, TRIBUNA_TYPE_RECORDER_STATE,
+                       TRIBUNA_RECORDER_IDLE, flags);
+  properties[ENGINE_PROP_DESTINATIONS] =
+    g_param_spec_object ("destinations", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[ENGINE_PROP_ON_AIR] = g_param_spec_boolean ("on-air", NULL, NULL, FALSE, flags);
+  properties[ENGINE_PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
+  _tribuna_engine_install_session_properties (properties);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, ENGINE_N_PROPS, properties);
 }
 
 static void
@@ -261,6 +279,7 @@ tribuna_engine_init (TribunaEngine *self)
 {
   self->destinations = g_list_store_new (TRIBUNA_TYPE_DESTINATION);
   self->destination_feeds = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  _tribuna_engine_session_init (self);
 }
 
 /* A v4l2 source whose device is not there plays a test card instead, so the
@@ -281,12 +300,16 @@ choose_program_source (TribunaEngine *self)
   return tribuna_source_config_copy (first);
 }
 
+/* Opens the archive of data_dir (the appliance's own: any session it left
+ * live was cut short by a crash, and becomes interrupted). */
 TribunaEngine *
-tribuna_engine_new (TribunaConfig *config,
-                    const char    *data_dir)
+tribuna_engine_new (TribunaConfig  *config,
+                    const char     *data_dir,
+                    GError        **error)
 {
-  TribunaEngine *self;
+  g_autoptr(TribunaEngine) self = NULL;
   g_autoptr(TribunaSourceConfig) source = NULL;
+  guint n_interrupted = 0;
   GPtrArray *destinations;
   TribunaProgramFormat format;
 
@@ -296,6 +319,14 @@ tribuna_engine_new (TribunaConfig *config,
   self = g_object_new (TRIBUNA_TYPE_ENGINE, NULL);
   self->config = g_object_ref (config);
   self->data_dir = g_strdup (data_dir);
+
+  self->archive = tribuna_archive_open (data_dir, error);
+  if (self->archive == NULL
+      || !tribuna_archive_interrupt_live_sessions (self->archive, &n_interrupted, error))
+    return NULL;
+  if (n_interrupted > 0)
+    g_message ("%u session(s) were cut short by a crash and are now interrupted; "
+               "starting one again continues it", n_interrupted);
 
   format = (TribunaProgramFormat) {
     .width = tribuna_config_get_width (config),
@@ -316,13 +347,22 @@ tribuna_engine_new (TribunaConfig *config,
   destinations = tribuna_config_get_destinations (config);
   for (guint i = 0; i < destinations->len; i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) local_error = NULL;
 
-      if (tribuna_engine_add_destination (self, g_ptr_array_index (destinations, i), &error) == NULL)
-        g_warning ("%s", error->message);
+      if (tribuna_engine_add_destination (self, g_ptr_array_index (destinations, i),
+                                          &local_error) == NULL)
+        g_warning ("%s", local_error->message);
     }
 
-  return self;
+  return g_steal_pointer (&self);
+}
+
+TribunaArchive *
+tribuna_engine_get_archive (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), NULL);
+
+  return self->archive;
 }
 
 TribunaConfig *
@@ -364,9 +404,9 @@ tribuna_engine_get_program_state (TribunaEngine *self)
   return tribuna_program_get_state (self->program);
 }
 
-static gboolean
-check_program (TribunaEngine  *self,
-               GError        **error)
+gboolean
+_tribuna_engine_check_program (TribunaEngine  *self,
+                               GError        **error)
 {
   TribunaProgramState state = tribuna_program_get_state (self->program);
 
@@ -383,12 +423,16 @@ check_program (TribunaEngine  *self,
 /* Recording */
 
 static TribunaRecorder *
-make_recorder (TribunaEngine *self)
+make_recorder (TribunaEngine  *self,
+               GError        **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *id = tribuna_archive_make_id (now);
-  g_autofree char *directory = tribuna_archive_recording_dir (self->data_dir, now, id);
-  TribunaRecorder *recorder = tribuna_recorder_new (directory, self->recorder_feed);
+  g_autofree char *directory = _tribuna_engine_recording_dir (self, error);
+  TribunaRecorder *recorder;
+
+  if (directory == NULL)
+    return NULL;
+
+  recorder = tribuna_recorder_new (directory, self->recorder_feed);
 
   tribuna_recorder_set_segment_time (recorder,
                                      tribuna_config_get_segment_seconds (self->config)
@@ -398,6 +442,7 @@ make_recorder (TribunaEngine *self)
                                    (guint64) tribuna_config_get_stop_free_mb (self->config) * MB);
   tribuna_recorder_set_program_epoch (recorder, tribuna_program_get_epoch_us (self->program));
   g_signal_connect_object (recorder, "notify::state", G_CALLBACK (on_recorder_state), self, 0);
+  _tribuna_engine_watch_recorder (self, recorder);
 
   return recorder;
 }
@@ -410,21 +455,23 @@ tribuna_engine_start_recording (TribunaEngine  *self,
 
   g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
 
-  if (!check_program (self, error))
+  if (!_tribuna_engine_check_program (self, error))
     return FALSE;
 
   state = self->recorder ? tribuna_recorder_get_state (self->recorder) : TRIBUNA_RECORDER_IDLE;
   if (state == TRIBUNA_RECORDER_STARTING || state == TRIBUNA_RECORDER_RECORDING)
     return TRUE;
 
-  /* Each start is a new folder: a stopped recording is never appended to. */
+  /* Each start is a new recorder; its segments go to the session's folder. */
   g_clear_object (&self->recorder);
-  self->recorder = make_recorder (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDER]);
+  self->recorder = make_recorder (self, error);
+  _tribuna_engine_notify (self, ENGINE_PROP_RECORDER);
+  if (self->recorder == NULL)
+    return FALSE;
 
   if (!tribuna_recorder_start (self->recorder, error))
     {
-      set_last_error (self, tribuna_recorder_get_last_error (self->recorder));
+      _tribuna_engine_set_last_error (self, tribuna_recorder_get_last_error (self->recorder));
       return FALSE;
     }
 
@@ -566,7 +613,7 @@ tribuna_engine_start_destination (TribunaEngine  *self,
   g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (!check_program (self, error))
+  if (!_tribuna_engine_check_program (self, error))
     return FALSE;
 
   destination = tribuna_engine_find_destination (self, name);
@@ -613,7 +660,7 @@ tribuna_engine_go_on_air (TribunaEngine  *self,
 
   g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
 
-  if (!check_program (self, error))
+  if (!_tribuna_engine_check_program (self, error))
     return FALSE;
 
   configured = tribuna_config_get_destinations (self->config);
@@ -698,6 +745,7 @@ on_shutdown_recording_stopped (GObject      *object,
   if (!tribuna_engine_stop_recording_finish (self, result, &error))
     g_warning ("the recording did not stop cleanly: %s", error->message);
 
+  _tribuna_engine_end_current_session (self);
   tribuna_program_stop (self->program);
   g_task_return_boolean (task, TRUE);
 }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "tribuna-archive.h"
 #include "tribuna-config.h"
 #include "tribuna-destination.h"
 #include "tribuna-program.h"
@@ -20,6 +21,8 @@ typedef enum {
   TRIBUNA_ENGINE_ERROR_NO_DESTINATION,  /* on air asked with no enabled destination */
   TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION,
   TRIBUNA_ENGINE_ERROR_DUPLICATE_DESTINATION,
+  TRIBUNA_ENGINE_ERROR_SESSION,         /* no session, or not in a state that allows it */
+  TRIBUNA_ENGINE_ERROR_AGENDA,          /* no agenda, or no such item */
 } TribunaEngineError;
 
 #define TRIBUNA_TYPE_ENGINE (tribuna_engine_get_type ())
@@ -28,7 +31,9 @@ G_DECLARE_FINAL_TYPE (TribunaEngine, tribuna_engine, TRIBUNA, ENGINE, GObject)
 GQuark               tribuna_engine_error_quark         (void);
 
 TribunaEngine       *tribuna_engine_new                 (TribunaConfig        *config,
-                                                         const char           *data_dir);
+                                                         const char           *data_dir,
+                                                         GError              **error);
+TribunaArchive      *tribuna_engine_get_archive         (TribunaEngine        *self);
 TribunaConfig       *tribuna_engine_get_config          (TribunaEngine        *self);
 const char          *tribuna_engine_get_data_dir        (TribunaEngine        *self);
 
@@ -70,7 +75,65 @@ gboolean             tribuna_engine_get_on_air          (TribunaEngine        *s
 
 const char          *tribuna_engine_get_last_error      (TribunaEngine        *self);
 
-/* Stops every destination, finalises the recording, then stops the program. */
+/* Sessions (tribuna-engine-session.c). Every recording belongs to one: started
+ * without, it gets an ad-hoc session that ends with it. */
+TribunaSession      *tribuna_engine_create_session      (TribunaEngine        *self,
+                                                         TribunaSessionType    type,
+                                                         const char           *title,
+                                                         const char           *date,
+                                                         const char           *place,
+                                                         gboolean              is_public,
+                                                         GError              **error);
+gboolean             tribuna_engine_open_session        (TribunaEngine        *self,
+                                                         gint64                session_id,
+                                                         GError              **error);
+gboolean             tribuna_engine_import_agenda       (TribunaEngine        *self,
+                                                         const char           *path,
+                                                         GError              **error);
+gboolean             tribuna_engine_start_session       (TribunaEngine        *self,
+                                                         GError              **error);
+void                 tribuna_engine_end_session_async   (TribunaEngine        *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean             tribuna_engine_end_session_finish  (TribunaEngine        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+const TribunaSession *tribuna_engine_get_session        (TribunaEngine        *self);
+GPtrArray           *tribuna_engine_get_agenda          (TribunaEngine        *self);
+
+/* Markers, committed to the archive before they return. @set_by names who set
+ * it (an operator, "api"), or %NULL. */
+gboolean             tribuna_engine_next_item           (TribunaEngine        *self,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_previous_item       (TribunaEngine        *self,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_jump_to_item        (TribunaEngine        *self,
+                                                         const char           *number,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_speaker         (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         const char           *role,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_break           (TribunaEngine        *self,
+                                                         gboolean              on,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_private         (TribunaEngine        *self,
+                                                         gboolean              on,
+                                                         const char           *set_by,
+                                                         GError              **error);
+gboolean             tribuna_engine_add_note            (TribunaEngine        *self,
+                                                         const char           *text,
+                                                         const char           *set_by,
+                                                         GError              **error);
+
+/* Stops every destination, finalises the recording, ends the session, then
+ * stops the program. */
 void                 tribuna_engine_shutdown_async      (TribunaEngine        *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

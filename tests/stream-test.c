@@ -63,7 +63,8 @@ make_engine (Fixture    *fixture,
   TribunaEngine *engine;
 
   g_assert_no_error (error);
-  engine = tribuna_engine_new (config, fixture->data_dir);
+  engine = tribuna_engine_new (config, fixture->data_dir, &error);
+  g_assert_no_error (error);
   g_signal_connect (engine, "notify::recorder-state", G_CALLBACK (on_recorder_state), fixture);
   return engine;
 }

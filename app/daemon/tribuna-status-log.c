@@ -225,6 +225,53 @@ on_destinations_changed (GListModel       *destinations,
     watch_destinations (self, destinations, position);
 }
 
+static void
+on_session (TribunaEngine    *engine,
+            GParamSpec       *pspec,
+            TribunaStatusLog *self)
+{
+  const TribunaSession *session = tribuna_engine_get_session (engine);
+
+  if (session == NULL)
+    tribuna_status_log_print (FALSE, "session: closed");
+  else
+    tribuna_status_log_print (FALSE, "session: %" G_GINT64_FORMAT " \"%s\" (%s, %s) opened",
+                              session->id, session->title,
+                              tribuna_session_type_to_code (session->type), session->date);
+}
+
+static void
+on_marker_state (TribunaEngine    *engine,
+                 GParamSpec       *pspec,
+                 TribunaStatusLog *self)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+  gboolean on;
+
+  if (g_str_equal (pspec->name, "item-number"))
+    {
+      g_object_get (engine, "item-number", &number, "item-title", &title, NULL);
+      if (title != NULL)
+        tribuna_status_log_print (FALSE, "agenda item: %s %s", number ? number : "-", title);
+    }
+  else if (g_str_equal (pspec->name, "speaker-name"))
+    {
+      g_object_get (engine, "speaker-name", &name, "speaker-role", &role, NULL);
+      if (name != NULL)
+        tribuna_status_log_print (FALSE, "speaker: %s%s%s%s", name, role ? " (" : "",
+                                  role ? role : "", role ? ")" : "");
+    }
+  else
+    {
+      g_object_get (engine, pspec->name, &on, NULL);
+      tribuna_status_log_print (FALSE, "%s: %s", g_str_equal (pspec->name, "on-break")
+                                ? "break" : "private", on ? "on" : "off");
+    }
+}
+
 TribunaStatusLog *
 tribuna_status_log_new (TribunaEngine *engine)
 {
@@ -234,6 +281,11 @@ tribuna_status_log_new (TribunaEngine *engine)
   self->engine = g_object_ref (engine);
   g_signal_connect (engine, "notify::program-state", G_CALLBACK (on_program_state), self);
   g_signal_connect (engine, "notify::recorder", G_CALLBACK (on_recorder_changed), self);
+  g_signal_connect (engine, "notify::session-id", G_CALLBACK (on_session), self);
+  g_signal_connect (engine, "notify::item-number", G_CALLBACK (on_marker_state), self);
+  g_signal_connect (engine, "notify::speaker-name", G_CALLBACK (on_marker_state), self);
+  g_signal_connect (engine, "notify::on-break", G_CALLBACK (on_marker_state), self);
+  g_signal_connect (engine, "notify::private", G_CALLBACK (on_marker_state), self);
   g_signal_connect (destinations, "items-changed", G_CALLBACK (on_destinations_changed), self);
   watch_destinations (self, destinations, 0);
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "tribuna-agenda.h"
 #include "tribuna-engine.h"
 #include "tribuna-status-log.h"
 #include "tribuna-video-devices.h"
@@ -32,6 +33,11 @@ typedef struct {
   gboolean        on_air;
   char          **streams;
   guint           for_seconds;
+  char           *session_type;
+  char           *title;
+  char           *place;
+  char           *agenda;
+  gint64          session_id;
   gboolean        list_devices;
   gboolean        version;
 
@@ -79,6 +85,19 @@ static const GOptionEntry entries[] = {
     "e.g. rtmps://live-api-s.facebook.com:443/rtmp/KEY (repeatable)", "URL" },
   { "for", 0, 0, G_OPTION_ARG_CALLBACK, parse_for,
     "Stop cleanly after SECONDS (default: run until SIGINT or SIGTERM)", "SECONDS" },
+  { "session-type", 't', 0, G_OPTION_ARG_STRING, &daemon_state.session_type,
+    "Start a new session of this type on launch (assembly, kpf, communities, kksb, "
+    "budget-hearing, public-debate, press, other): recording first, then the enabled "
+    "destinations; needs --title", "TYPE" },
+  { "title", 0, 0, G_OPTION_ARG_STRING, &daemon_state.title,
+    "The new session's title", "TEXT" },
+  { "place", 0, 0, G_OPTION_ARG_STRING, &daemon_state.place,
+    "Where the new session is held", "TEXT" },
+  { "agenda", 0, 0, G_OPTION_ARG_FILENAME, &daemon_state.agenda,
+    "Import the session's agenda from FILE (text, Markdown, CSV or JSON)", "FILE" },
+  { "session", 0, 0, G_OPTION_ARG_INT64, &daemon_state.session_id,
+    "Start the planned or interrupted session ID on launch (an interrupted one "
+    "continues with new segments)", "ID" },
   { "list-devices", 0, 0, G_OPTION_ARG_NONE, &daemon_state.list_devices,
     "List the cameras this machine has, for [source] uri=v4l2://..., and exit", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &daemon_state.version,
@@ -212,10 +231,100 @@ on_program_state (TribunaEngine *engine,
 /* Starting */
 
 static gboolean
+wants_session (void)
+{
+  return daemon_state.session_type != NULL || daemon_state.session_id > 0;
+}
+
+/* Flags that only make sense together are checked before anything starts. */
+static gboolean
+check_session_options (GError **error)
+{
+  TribunaSessionType type;
+
+  if (daemon_state.session_type != NULL && daemon_state.session_id > 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--session-type starts a new session and --session an existing one; "
+                   "give only one of them");
+      return FALSE;
+    }
+  if (daemon_state.session_type != NULL
+      && !tribuna_session_type_from_code (daemon_state.session_type, &type))
+    {
+      g_autofree char *codes = tribuna_session_type_list_codes ();
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--session-type “%s” is not a session type; allowed: %s",
+                   daemon_state.session_type, codes);
+      return FALSE;
+    }
+  if (daemon_state.session_type != NULL && daemon_state.title == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "a new session needs a title: add --title \"…\"");
+      return FALSE;
+    }
+  if (daemon_state.session_type == NULL
+      && (daemon_state.title != NULL || daemon_state.place != NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--title and --place describe a new session: add --session-type TYPE");
+      return FALSE;
+    }
+  if (daemon_state.agenda != NULL && !wants_session ())
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--agenda belongs to a session: add --session-type TYPE --title \"…\" "
+                   "or --session ID");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+start_session (GError **error)
+{
+  TribunaEngine *engine = daemon_state.engine;
+  gint64 id = daemon_state.session_id;
+
+  if (daemon_state.session_type != NULL)
+    {
+      g_autoptr(TribunaSession) session = NULL;
+      TribunaSessionType type;
+
+      tribuna_session_type_from_code (daemon_state.session_type, &type);
+      session = tribuna_engine_create_session (engine, type, daemon_state.title, NULL,
+                                               daemon_state.place, TRUE, error);
+      if (session == NULL)
+        return FALSE;
+      id = session->id;
+    }
+
+  if (!tribuna_engine_open_session (engine, id, error))
+    return FALSE;
+  if (daemon_state.agenda != NULL && !tribuna_engine_import_agenda (engine, daemon_state.agenda,
+                                                                    error))
+    return FALSE;
+  if (!tribuna_engine_start_session (engine, error))
+    return FALSE;
+
+  tribuna_status_log_print (FALSE, "session: %" G_GINT64_FORMAT " live, %u agenda item(s)", id,
+                            tribuna_engine_get_agenda (engine)->len);
+  return TRUE;
+}
+
+static gboolean
 start_outputs (GPtrArray  *stream_names,
                GError    **error)
 {
-  if (daemon_state.record && !tribuna_engine_start_recording (daemon_state.engine, error))
+  if (wants_session ())
+    {
+      if (!start_session (error))
+        return FALSE;
+    }
+  else if (daemon_state.record && !tribuna_engine_start_recording (daemon_state.engine, error))
     return FALSE;
 
   if (daemon_state.on_air)
@@ -284,7 +393,8 @@ main (int   argc,
     config = tribuna_config_new_from_file (daemon_state.config_path, &error);
   else
     config = tribuna_config_new ();
-  if (config == NULL || !add_streams (config, stream_names, &error))
+  if (config == NULL || !add_streams (config, stream_names, &error)
+      || !check_session_options (&error))
     return usage_error (error->message);
 
   data_dir = choose_data_dir (config);
@@ -296,7 +406,12 @@ main (int   argc,
     }
 
   daemon_state.loop = g_main_loop_new (NULL, FALSE);
-  daemon_state.engine = tribuna_engine_new (config, data_dir);
+  daemon_state.engine = tribuna_engine_new (config, data_dir, &error);
+  if (daemon_state.engine == NULL)
+    {
+      g_printerr ("tribunad: %s\n", error->message);
+      return EXIT_RUNTIME;
+    }
   status_log = tribuna_status_log_new (daemon_state.engine);
   g_signal_connect (daemon_state.engine, "notify::program-state", G_CALLBACK (on_program_state),
                     NULL);
@@ -309,8 +424,12 @@ main (int   argc,
     }
   if (!start_outputs (stream_names, &error))
     {
+      /* What the operator asked for cannot be: say so as a usage error. */
       gboolean usage = g_error_matches (error, TRIBUNA_ENGINE_ERROR,
-                                        TRIBUNA_ENGINE_ERROR_NO_DESTINATION);
+                                        TRIBUNA_ENGINE_ERROR_NO_DESTINATION)
+                       || error->domain == TRIBUNA_AGENDA_ERROR
+                       || error->domain == TRIBUNA_ARCHIVE_ERROR
+                       || error->domain == TRIBUNA_ENGINE_ERROR;
 
       tribuna_status_log_print (TRUE, "tribunad: %s", error->message);
       daemon_state.exit_status = usage ? EXIT_USAGE : EXIT_RUNTIME;
@@ -329,6 +448,10 @@ main (int   argc,
   g_clear_pointer (&daemon_state.loop, g_main_loop_unref);
   g_strfreev (daemon_state.streams);
   g_free (daemon_state.config_path);
+  g_free (daemon_state.session_type);
+  g_free (daemon_state.title);
+  g_free (daemon_state.place);
+  g_free (daemon_state.agenda);
   g_free (daemon_state.data_dir);
 
   return daemon_state.exit_status;

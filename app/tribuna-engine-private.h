@@ -1,0 +1,91 @@
+/* tribuna-engine-private.h: what tribuna-engine.c and tribuna-engine-session.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tribuna-archive.h"
+#include "tribuna-engine.h"
+
+G_BEGIN_DECLS
+
+struct _TribunaEngine
+{
+  GObject              parent_instance;
+
+  /* Owned references */
+  TribunaConfig       *config;
+  char                *data_dir;
+  TribunaArchive      *archive;
+  TribunaProgram      *program;
+  TribunaRecorder     *recorder;
+  TribunaFeed         *recorder_feed;
+  GListStore          *destinations;
+  GHashTable          *destination_feeds;   /* TribunaDestination → TribunaFeed */
+
+  /* The session on program (tribuna-engine-session.c) */
+  TribunaSession      *session;             /* NULL when none is open */
+  gboolean             session_is_ad_hoc;   /* made for a recording started without one */
+  GPtrArray           *items;               /* its TribunaAgendaItems */
+  int                  item_index;          /* the current item, -1 before the first */
+  char                *speaker_name;
+  char                *speaker_role;
+  gboolean             on_break;
+  gboolean             is_private;
+  GHashTable          *segment_ids;         /* segment path → archive row id */
+
+  /* State, as properties */
+  gboolean             on_air;
+  char                *last_error;
+};
+
+enum {
+  ENGINE_PROP_0,
+  ENGINE_PROP_CONFIG,
+  ENGINE_PROP_DATA_DIR,
+  ENGINE_PROP_ARCHIVE,
+  ENGINE_PROP_PROGRAM_STATE,
+  ENGINE_PROP_RECORDER,
+  ENGINE_PROP_RECORDER_STATE,
+  ENGINE_PROP_DESTINATIONS,
+  ENGINE_PROP_ON_AIR,
+  ENGINE_PROP_LAST_ERROR,
+  ENGINE_PROP_SESSION_ID,
+  ENGINE_PROP_SESSION_TITLE,
+  ENGINE_PROP_ITEM_NUMBER,
+  ENGINE_PROP_ITEM_TITLE,
+  ENGINE_PROP_SPEAKER_NAME,
+  ENGINE_PROP_SPEAKER_ROLE,
+  ENGINE_PROP_ON_BREAK,
+  ENGINE_PROP_PRIVATE,
+  ENGINE_N_PROPS
+};
+
+extern GParamSpec *_tribuna_engine_properties[ENGINE_N_PROPS];
+
+void     _tribuna_engine_notify              (TribunaEngine      *self,
+                                              guint               prop_id);
+void     _tribuna_engine_set_last_error      (TribunaEngine      *self,
+                                              const char         *message);
+gboolean _tribuna_engine_check_program       (TribunaEngine      *self,
+                                              GError            **error);
+
+/* tribuna-engine-session.c */
+void     _tribuna_engine_session_init        (TribunaEngine      *self);
+void     _tribuna_engine_session_clear       (TribunaEngine      *self);
+void     _tribuna_engine_install_session_properties (GParamSpec **properties);
+gboolean _tribuna_engine_get_session_property (TribunaEngine     *self,
+                                               guint              prop_id,
+                                               GValue            *value);
+/* The folder the next recording goes to; opens an ad-hoc session when none is. */
+char    *_tribuna_engine_recording_dir       (TribunaEngine      *self,
+                                              GError            **error);
+void     _tribuna_engine_watch_recorder      (TribunaEngine      *self,
+                                              TribunaRecorder    *recorder);
+void     _tribuna_engine_recording_stopped   (TribunaEngine      *self);
+void     _tribuna_engine_end_current_session (TribunaEngine      *self);
+void     _tribuna_engine_log_event           (TribunaEngine      *self,
+                                              TribunaEventKind    kind,
+                                              const char         *text);
+
+G_END_DECLS
