@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "tribuna-archive-check.h"
 #include "tribuna-archive-layout.h"
 #include "tribuna-engine-private.h"
 #include "tribuna-video-devices.h"
@@ -300,6 +301,22 @@ choose_program_source (TribunaEngine *self)
   return tribuna_source_config_copy (first);
 }
 
+/* The segments a crash left open get their real duration, size and checksum
+ * from the files and the sidecar logs, so the time axis needs no estimate. */
+static void
+close_cut_segments (TribunaEngine *self)
+{
+  g_autoptr(GError) error = NULL;
+  TribunaRebuildReport report = { 0 };
+
+  if (!tribuna_archive_rebuild (self->archive, &report, NULL, &error))
+    g_warning ("the segments cut by the crash are still open in the index: %s", error->message);
+  else if (report.segments_completed > 0 || report.segments_added > 0)
+    g_message ("after the crash: %u segment(s) closed, %u found on disk and indexed",
+               report.segments_completed, report.segments_added);
+  tribuna_rebuild_report_clear (&report);
+}
+
 /* Opens the archive of data_dir (the appliance's own: any session it left
  * live was cut short by a crash, and becomes interrupted). */
 TribunaEngine *
@@ -325,8 +342,11 @@ tribuna_engine_new (TribunaConfig  *config,
       || !tribuna_archive_interrupt_live_sessions (self->archive, &n_interrupted, error))
     return NULL;
   if (n_interrupted > 0)
-    g_message ("%u session(s) were cut short by a crash and are now interrupted; "
-               "starting one again continues it", n_interrupted);
+    {
+      g_message ("%u session(s) were cut short by a crash and are now interrupted; "
+                 "starting one again continues it", n_interrupted);
+      close_cut_segments (self);
+    }
 
   format = (TribunaProgramFormat) {
     .width = tribuna_config_get_width (config),

@@ -27,7 +27,8 @@ TribunaArchive *_tribuna_archive_open_at_version     (const char      *data_dir,
 guint           _tribuna_archive_get_schema_version  (TribunaArchive  *self);
 sqlite3        *_tribuna_archive_get_db              (TribunaArchive  *self);
 
-/* @sql must be a string constant: statements are cached by its address. */
+/* @sql must be a string constant: statements are cached by its address, so a statement is
+ * in use once at a time (never nest two uses of the same SQL). */
 TribunaStmt    *_tribuna_archive_prepare             (TribunaArchive  *self,
                                                       const char      *sql,
                                                       GError         **error);

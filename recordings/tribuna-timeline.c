@@ -827,13 +827,17 @@ tribuna_timeline_get_chapters (TribunaTimeline  *self,
       return NULL;
     }
 
+  /* Less than a second before the first item is the operator's reaction time, not an
+   * opening worth a chapter (or a warning). */
   {
     TribunaChapter *first = g_ptr_array_index (chapters, 0);
 
-    if (first->start_ns > 0)
+    if (first->start_ns >= NS_PER_S)
       g_ptr_array_insert (chapters, 0,
                           chapter_new (0, first->start_ns, 0,
                                        opening_title ? opening_title : default_opening (self)));
+    else
+      first->start_ns = 0;
   }
 
   if (youtube_rules)

@@ -153,7 +153,8 @@ GArray           *tribuna_timeline_get_private_ranges (TribunaTimeline        *s
 GPtrArray        *tribuna_timeline_get_item_ranges    (TribunaTimeline        *self);
 
 /* Chapters: one per stretch of an agenda item, in time order, plus @opening_title (NULL:
- * "Hapja e seancës"…, by session type) from 0 to the first item when it starts later.
+ * "Hapja e seancës"…, by session type) from 0 to the first item when it starts a second or
+ * more into the recording (under a second, the first item starts at 0).
  *
  * With @youtube_rules, YouTube's: the first at 00:00, at least three, each at least 10 s
  * (whole seconds, as the description shows them). A chapter too short is merged into the

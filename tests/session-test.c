@@ -333,6 +333,16 @@ test_kill_and_continue (void)
   segments = tribuna_archive_list_segments (tribuna_engine_get_archive (engine), session_id, &error);
   first_run_segments = segments->len;
   g_assert_cmpuint (first_run_segments, >=, 2);
+  /* The segment the crash cut is closed again, measured from the file (it may
+   * hold no more than a frame if the kill came right after it opened). */
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const TribunaSegment *segment = g_ptr_array_index (segments, i);
+
+      g_assert_cmpint (segment->state, ==, TRIBUNA_SEGMENT_CLOSED);
+      g_assert_cmpint (segment->duration_ns, >=, 0);
+      g_assert_cmpint (segment->bytes, >, 0);
+    }
   g_clear_pointer (&segments, g_ptr_array_unref);
   g_clear_pointer (&markers, g_ptr_array_unref);
 

@@ -153,7 +153,7 @@ command_context (Cli           *cli,
 
   g_option_context_set_summary (context, command->summary);
   g_option_context_set_description (context,
-    "Exit status: 0 done, 1 failed (or damage found), 2 bad command line.");
+    "Exit status: 0 done, 1 failed (or damage found), 2 bad command line.\n");
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, NULL);
   return context;
@@ -171,10 +171,27 @@ parse_command (Cli           *cli,
 {
   g_autoptr(GOptionContext) context = command_context (cli, command, entries);
   g_autoptr(GError) error = NULL;
+  gboolean help = FALSE;
+  GOptionEntry help_entries[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
+    { NULL }
+  };
+
+  /* GOption prints its own help with g_print(), which turns “…” into "?" in a C locale. */
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, help_entries, NULL);
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *status = usage_error (cli, "%s", error->message);
+      return FALSE;
+    }
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+
+      out ("%s", text);
+      *status = EXIT_OK;
       return FALSE;
     }
   if ((guint) *argc - 1 > n_positional)
@@ -214,6 +231,33 @@ print_session_line (const TribunaSession *session)
   out ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\n", session->id, session->date,
        tribuna_session_type_to_code (session->type),
        tribuna_session_state_to_code (session->state), session->title);
+}
+
+/* The archive checks dates too, but a bad one is a usage error, found before the archive
+ * is opened. */
+static gboolean
+parse_date (Cli         *cli,
+            const char  *option,
+            const char  *text,
+            int         *status)
+{
+  guint64 year, month, day;
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL)
+    return TRUE;
+
+  parts = g_strsplit (text, "-", -1);
+  if (strlen (text) == 10 && g_strv_length (parts) == 3
+      && g_ascii_string_to_unsigned (parts[0], 10, 1, 9999, &year, NULL)
+      && g_ascii_string_to_unsigned (parts[1], 10, 1, 12, &month, NULL)
+      && g_ascii_string_to_unsigned (parts[2], 10, 1, 31, &day, NULL)
+      && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return TRUE;
+
+  *status = usage_error (cli, "%s: “%s” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-28",
+                         option, text);
+  return FALSE;
 }
 
 static gboolean
@@ -259,7 +303,8 @@ run_sessions (Cli   *cli,
 
   if (!parse_command (cli, current_command, entries, &argc, &argv, 0, &status))
     return status;
-  if (type != NULL && !parse_type (cli, type, &filter.type, &status))
+  if ((type != NULL && !parse_type (cli, type, &filter.type, &status))
+      || !parse_date (cli, "--from", from, &status) || !parse_date (cli, "--to", to, &status))
     return status;
   filter.by_type = type != NULL;
   filter.from_date = from;
@@ -318,7 +363,8 @@ run_session_create (Cli   *cli,
     return usage_error (cli, "--type is required (assembly, kpf, …)");
   if (title == NULL)
     return usage_error (cli, "--title is required");
-  if (!parse_type (cli, type, &session_type, &status))
+  if (!parse_type (cli, type, &session_type, &status)
+      || !parse_date (cli, "--date", date, &status))
     return status;
 
   archive = open_archive (cli, current_command, &error);
