@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "tribuna-config.h"
@@ -30,6 +31,8 @@
 #define DEFAULT_STOP_FREE_MB      256
 #define DEFAULT_SOURCE_NAME       "Test"
 #define DEFAULT_SOURCE_URI        "test:smpte"
+#define DEFAULT_HTTP_ADDRESS      "127.0.0.1"
+#define DEFAULT_HTTP_PORT         8080
 
 #define MAX_NAME_CHARS 64
 
@@ -64,6 +67,12 @@ struct _TribunaConfig
 
   /* [paths] */
   char      *data_dir;
+
+  /* [http] */
+  char      *http_address;
+  guint      http_port;
+  char      *http_tls_certificate;
+  char      *http_tls_key;
 };
 
 G_DEFINE_FINAL_TYPE (TribunaConfig, tribuna_config, G_TYPE_OBJECT)
@@ -101,6 +110,7 @@ static const char * const recording_keys[] = {
   "segment-minutes", "segment-seconds", "min-free-mb", "stop-free-mb", NULL
 };
 static const char * const paths_keys[] = { "data-dir", NULL };
+static const char * const http_keys[] = { "address", "port", "tls-certificate", "tls-key", NULL };
 
 /* x264enc's speed-preset nicks, without "placebo" (no appliance encodes live with it). */
 static const char * const encoder_presets[] = {
@@ -137,6 +147,14 @@ static const UintKey recording_uint_keys[] = {
   { "stop-free-mb", 1, 1048575, FALSE, NULL, "1 to 1048575 (MB), and below min-free-mb",
     G_STRUCT_OFFSET (TribunaConfig, stop_free_mb) },
 };
+
+static const UintKey http_uint_keys[] = {
+  { "port", 1, 65535, FALSE, NULL, "1 to 65535 (a TCP port)",
+    G_STRUCT_OFFSET (TribunaConfig, http_port) },
+};
+
+#define HTTP_ADDRESS_FORMS \
+  "an IP address: 127.0.0.1 (this machine only), 0.0.0.0 (every IPv4 network), ::1 or ::"
 
 /* "FILE: [group] key: what is wrong; allowed: ...", the one shape of every message. */
 static gboolean
@@ -434,6 +452,107 @@ parse_paths (TribunaConfig  *self,
   /* Relative to the config file, like key-file, so a config and its data can move together. */
   g_free (self->data_dir);
   self->data_dir = g_canonicalize_filename (data_dir, parser->base_dir);
+
+  return TRUE;
+}
+
+/* A TLS file of [http]: there, a regular file, and for the private key, private. The
+ * files are loaded when the server starts; this catches the usual mistakes at once. */
+static gboolean
+read_tls_file (const Parser  *parser,
+               const char    *group,
+               const char    *key,
+               gboolean       secret,
+               char         **path_out,
+               GError       **error)
+{
+  g_autofree char *value = NULL;
+  g_autofree char *path = NULL;
+  const char *allowed = secret ? "a PEM private key file, mode 0600, relative to the config "
+                                 "file's directory or absolute"
+                               : "a PEM certificate file, relative to the config file's "
+                                 "directory or absolute";
+  GStatBuf st;
+
+  if (!read_string (parser, group, key, &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  if (*value == '\0')
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, key, allowed,
+                         "no value");
+
+  path = g_canonicalize_filename (value, parser->base_dir);
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, key, allowed,
+                           "cannot find “%s”: %s", path, g_strerror (saved_errno));
+    }
+  if (!S_ISREG (st.st_mode))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, key, allowed,
+                         "“%s” is not a regular file", path);
+  if (secret && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_autofree char *fix = g_strdup_printf ("mode 0600 or stricter (run: chmod 600 %s)", path);
+
+      return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_SECRET, group, key, fix,
+                           "“%s” has mode %04o, so other users can read the TLS private key",
+                           path, (guint) (st.st_mode & 07777));
+    }
+
+  *path_out = g_steal_pointer (&path);
+  return TRUE;
+}
+
+static gboolean
+parse_http (TribunaConfig  *self,
+            const Parser   *parser,
+            const char     *group,
+            GError        **error)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GInetAddress) inet_address = NULL;
+
+  if (!check_keys (parser, group, http_keys, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (http_uint_keys); i++)
+    {
+      if (!read_uint (parser, self, group, &http_uint_keys[i], error))
+        return FALSE;
+    }
+
+  if (!read_string (parser, group, "address", &address, error))
+    return FALSE;
+  if (address != NULL)
+    {
+      /* An address, not a host name: what the server binds must not depend on DNS. */
+      inet_address = g_inet_address_new_from_string (address);
+      if (inet_address == NULL)
+        return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "address",
+                             HTTP_ADDRESS_FORMS, "“%s” is not an IP address", address);
+      g_free (self->http_address);
+      self->http_address = g_steal_pointer (&address);
+    }
+
+  if (!read_tls_file (parser, group, "tls-certificate", FALSE, &certificate, error)
+      || !read_tls_file (parser, group, "tls-key", TRUE, &key, error))
+    return FALSE;
+  if ((certificate == NULL) != (key == NULL))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group,
+                         certificate == NULL ? "tls-key" : "tls-certificate",
+                         "both tls-certificate and tls-key, or neither",
+                         "%s is set without %s",
+                         certificate == NULL ? "tls-key" : "tls-certificate",
+                         certificate == NULL ? "tls-certificate" : "tls-key");
+  g_free (self->http_tls_certificate);
+  self->http_tls_certificate = g_steal_pointer (&certificate);
+  g_free (self->http_tls_key);
+  self->http_tls_key = g_steal_pointer (&key);
 
   return TRUE;
 }
@@ -809,13 +928,16 @@ parse_data (TribunaConfig  *self,
         ok = parse_recording (self, parser, group, error);
       else if (g_str_equal (group, "paths"))
         ok = parse_paths (self, parser, group, error);
+      else if (g_str_equal (group, "http"))
+        ok = parse_http (self, parser, group, error);
       else if (g_str_equal (group, "source") || g_str_has_prefix (group, "source "))
         ok = parse_source (self, parser, group, error);
       else if (g_str_equal (group, "destination") || g_str_has_prefix (group, "destination "))
         ok = parse_destination (self, parser, group, error);
       else
         ok = parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, NULL,
-                           "[program], [source NAME], [destination NAME], [recording], [paths]",
+                           "[program], [source NAME], [destination NAME], [recording], [paths], "
+                           "[http]",
                            "unknown group");
 
       if (!ok)
@@ -834,6 +956,9 @@ tribuna_config_finalize (GObject *object)
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_pointer (&self->destinations, g_ptr_array_unref);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->http_address, g_free);
+  g_clear_pointer (&self->http_tls_certificate, g_free);
+  g_clear_pointer (&self->http_tls_key, g_free);
 
   G_OBJECT_CLASS (tribuna_config_parent_class)->finalize (object);
 }
@@ -862,6 +987,8 @@ tribuna_config_init (TribunaConfig *self)
   self->segment_minutes = DEFAULT_SEGMENT_MINUTES;
   self->min_free_mb = DEFAULT_MIN_FREE_MB;
   self->stop_free_mb = DEFAULT_STOP_FREE_MB;
+  self->http_address = g_strdup (DEFAULT_HTTP_ADDRESS);
+  self->http_port = DEFAULT_HTTP_PORT;
 }
 
 TribunaConfig *
@@ -1095,6 +1222,38 @@ tribuna_config_get_data_dir (TribunaConfig *self)
   g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
 
   return self->data_dir;
+}
+
+const char *
+tribuna_config_get_http_address (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+
+  return self->http_address;
+}
+
+guint
+tribuna_config_get_http_port (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), 0);
+
+  return self->http_port;
+}
+
+const char *
+tribuna_config_get_http_tls_certificate (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+
+  return self->http_tls_certificate;
+}
+
+const char *
+tribuna_config_get_http_tls_key (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+
+  return self->http_tls_key;
 }
 
 TribunaDestinationConfig *

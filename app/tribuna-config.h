@@ -73,6 +73,13 @@ guint          tribuna_config_get_stop_free_mb      (TribunaConfig  *self);
 /* [paths] data-dir, NULL when not set */
 const char    *tribuna_config_get_data_dir          (TribunaConfig  *self);
 
+/* [http] address (an IP address, default 127.0.0.1) and port (default 8080); the TLS
+ * certificate and private key files (absolute paths), both NULL for plain HTTP */
+const char    *tribuna_config_get_http_address         (TribunaConfig  *self);
+guint          tribuna_config_get_http_port            (TribunaConfig  *self);
+const char    *tribuna_config_get_http_tls_certificate (TribunaConfig  *self);
+const char    *tribuna_config_get_http_tls_key         (TribunaConfig  *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaDestinationConfig, tribuna_destination_config_free)
 
 G_END_DECLS

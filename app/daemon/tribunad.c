@@ -11,10 +11,15 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "tribuna-agenda.h"
 #include "tribuna-engine.h"
+#include "tribuna-http-server.h"
 #include "tribuna-status-log.h"
 #include "tribuna-video-devices.h"
 
@@ -40,10 +45,14 @@ typedef struct {
   gint64          session_id;
   gboolean        list_devices;
   gboolean        version;
+  char           *http;
+  char           *create_admin;
+  char           *create_token;
 
   /* Running */
   GMainLoop      *loop;
   TribunaEngine  *engine;
+  TribunaHttpServer *http_server;
   gboolean        shutting_down;
   int             exit_status;
 } Daemon;
@@ -98,6 +107,15 @@ static const GOptionEntry entries[] = {
   { "session", 0, 0, G_OPTION_ARG_INT64, &daemon_state.session_id,
     "Start the planned or interrupted session ID on launch (an interrupted one "
     "continues with new segments)", "ID" },
+  { "http", 0, 0, G_OPTION_ARG_STRING, &daemon_state.http,
+    "Serve the API on ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080 (default: [http] of "
+    "the config, else 127.0.0.1:8080); “off” for no server", "ADDRESS:PORT" },
+  { "create-admin", 0, 0, G_OPTION_ARG_STRING, &daemon_state.create_admin,
+    "Create the administrator account USER, with the password read from standard input "
+    "(asked twice on a terminal), and exit", "USER" },
+  { "create-token", 0, 0, G_OPTION_ARG_STRING, &daemon_state.create_token,
+    "Create an API token for the account USER, print it (it is shown only once), and exit",
+    "USER" },
   { "list-devices", 0, 0, G_OPTION_ARG_NONE, &daemon_state.list_devices,
     "List the cameras this machine has, for [source] uri=v4l2://..., and exit", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &daemon_state.version,
@@ -359,6 +377,154 @@ add_streams (TribunaConfig  *config,
   return TRUE;
 }
 
+/* Accounts, for the API: no default password exists, so the first admin is made here. */
+
+static char *
+read_password_line (const char *prompt,
+                    gboolean    tty)
+{
+  char buffer[TRIBUNA_ACCOUNTS_MAX_PASSWORD_BYTES + 2];
+  struct termios saved, quiet;
+  char *line;
+  gsize length;
+
+  if (tty)
+    {
+      g_printerr ("%s", prompt);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+  if (line == NULL)
+    return NULL;
+
+  length = strlen (buffer);
+  while (length > 0 && (buffer[length - 1] == '\n' || buffer[length - 1] == '\r'))
+    buffer[--length] = '\0';
+  line = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+static int
+create_admin (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaAccounts) accounts = NULL;
+  g_autoptr(TribunaAccount) account = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *hash = NULL;
+  gboolean tty = isatty (STDIN_FILENO);
+
+  if (!tribuna_accounts_check_name (daemon_state.create_admin, &error))
+    return usage_error (error->message);
+
+  password = read_password_line ("Password: ", tty);
+  if (tty && password != NULL)
+    again = read_password_line ("The same password again: ", tty);
+  if (password == NULL)
+    return usage_error ("--create-admin reads the password from standard input; none came");
+  if (tty && g_strcmp0 (password, again) != 0)
+    return usage_error ("the two passwords differ; nothing was created");
+  if (!tribuna_accounts_check_password (password, &error))
+    return usage_error (error->message);
+
+  accounts = tribuna_accounts_open (data_dir, &error);
+  if (accounts == NULL)
+    {
+      g_printerr ("tribunad: %s\n", error->message);
+      return EXIT_RUNTIME;
+    }
+  hash = tribuna_accounts_hash_password (password, &error);
+  memset (password, 0, strlen (password));
+  if (hash != NULL)
+    account = tribuna_accounts_create (accounts, daemon_state.create_admin, TRIBUNA_ROLE_ADMIN,
+                                       hash, &error);
+  if (account == NULL)
+    {
+      g_printerr ("tribunad: %s\n", error->message);
+      return g_error_matches (error, TRIBUNA_ACCOUNTS_ERROR, TRIBUNA_ACCOUNTS_ERROR_EXISTS)
+             ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+
+  g_print ("administrator “%s” created in %s\n", account->name,
+           tribuna_accounts_get_path (accounts));
+  return EXIT_CLEAN;
+}
+
+static int
+create_token (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaAccounts) accounts = tribuna_accounts_open (data_dir, &error);
+  g_autofree char *token = NULL;
+
+  if (accounts != NULL)
+    token = tribuna_accounts_create_token (accounts, daemon_state.create_token,
+                                           "tribunad --create-token", NULL, &error);
+  if (token == NULL)
+    {
+      g_printerr ("tribunad: %s\n", error->message);
+      return g_error_matches (error, TRIBUNA_ACCOUNTS_ERROR, TRIBUNA_ACCOUNTS_ERROR_NOT_FOUND)
+             ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+
+  /* Alone on stdout, for scripts: TOKEN=$(tribunad --create-token NAME). */
+  g_print ("%s\n", token);
+  return EXIT_CLEAN;
+}
+
+/* The API beside the engine. A server that cannot start is reported and the appliance
+ * goes on recording and streaming without it. */
+static void
+start_http (TribunaConfig *config,
+            const char    *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaAccounts) accounts = NULL;
+  g_autofree char *address = g_strdup (tribuna_config_get_http_address (config));
+  g_autofree char *url = NULL;
+  guint port = tribuna_config_get_http_port (config);
+
+  if (g_strcmp0 (daemon_state.http, "off") == 0)
+    return;
+  if (daemon_state.http != NULL)
+    {
+      g_clear_pointer (&address, g_free);
+      tribuna_http_parse_address (daemon_state.http, &address, &port, NULL);
+    }
+
+  accounts = tribuna_accounts_open (data_dir, &error);
+  if (accounts == NULL)
+    {
+      tribuna_status_log_print (TRUE, "http: the API is off: %s", error->message);
+      return;
+    }
+
+  daemon_state.http_server = tribuna_http_server_new (daemon_state.engine, accounts);
+  if (!tribuna_http_server_listen (daemon_state.http_server, address, port,
+                                   tribuna_config_get_http_tls_certificate (config),
+                                   tribuna_config_get_http_tls_key (config), &error))
+    {
+      tribuna_status_log_print (TRUE, "http: the API is off: %s", error->message);
+      return;
+    }
+
+  url = tribuna_http_server_get_url (daemon_state.http_server);
+  tribuna_status_log_print (FALSE, "http: API on %s/api/v1%s", url,
+                            tribuna_accounts_count (accounts) == 0
+                            ? " (no account yet: create one with tribunad --create-admin NAME)"
+                            : "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +554,14 @@ main (int   argc,
     }
   if (daemon_state.list_devices)
     return list_devices ();
+  if (daemon_state.http != NULL && g_strcmp0 (daemon_state.http, "off") != 0)
+    {
+      g_autofree char *address = NULL;
+      guint port;
+
+      if (!tribuna_http_parse_address (daemon_state.http, &address, &port, &error))
+        return usage_error (error->message);
+    }
 
   if (daemon_state.config_path != NULL)
     config = tribuna_config_new_from_file (daemon_state.config_path, &error);
@@ -404,6 +578,10 @@ main (int   argc,
                   g_strerror (errno));
       return EXIT_RUNTIME;
     }
+  if (daemon_state.create_admin != NULL)
+    return create_admin (data_dir);
+  if (daemon_state.create_token != NULL)
+    return create_token (data_dir);
 
   daemon_state.loop = g_main_loop_new (NULL, FALSE);
   daemon_state.engine = tribuna_engine_new (config, data_dir, &error);
@@ -416,6 +594,8 @@ main (int   argc,
   g_signal_connect (daemon_state.engine, "notify::program-state", G_CALLBACK (on_program_state),
                     NULL);
   tribuna_status_log_print (FALSE, "tribunad %s: data directory %s", PACKAGE_VERSION, data_dir);
+  /* Before the outputs start: it puts the destinations saved through the API back. */
+  start_http (config, data_dir);
 
   if (!tribuna_engine_start (daemon_state.engine, &error))
     {
@@ -443,6 +623,9 @@ main (int   argc,
 
   g_main_loop_run (daemon_state.loop);
 
+  if (daemon_state.http_server != NULL)
+    tribuna_http_server_stop (daemon_state.http_server);
+  g_clear_object (&daemon_state.http_server);
   g_clear_pointer (&status_log, tribuna_status_log_free);
   g_clear_object (&daemon_state.engine);
   g_clear_pointer (&daemon_state.loop, g_main_loop_unref);
@@ -453,6 +636,9 @@ main (int   argc,
   g_free (daemon_state.place);
   g_free (daemon_state.agenda);
   g_free (daemon_state.data_dir);
+  g_free (daemon_state.http);
+  g_free (daemon_state.create_admin);
+  g_free (daemon_state.create_token);
 
   return daemon_state.exit_status;
 }
