@@ -298,6 +298,19 @@ make_caps_filter (const char *name,
   return filter;
 }
 
+/* A thread boundary for raw video that holds a few frames, not queue's default
+ * 10 MB (three 1080p frames each, twice over): memory the encoder never needs,
+ * since a live program is paced by its source. */
+static GstElement *
+make_raw_video_queue (const char *name)
+{
+  GstElement *queue = gst_element_factory_make ("queue", name);
+
+  g_object_set (queue, "max-size-buffers", 3, "max-size-bytes", 0, "max-size-time",
+                (guint64) 0, NULL);
+  return queue;
+}
+
 static GstElement *
 make_video_encoder (TribunaProgram  *self,
                     GError         **error)
@@ -364,7 +377,7 @@ build_video_encode (TribunaProgram  *self,
 
   if (first != NULL)
     g_ptr_array_add (chain, first);
-  g_ptr_array_add (chain, gst_element_factory_make ("queue", "video-queue"));
+  g_ptr_array_add (chain, make_raw_video_queue ("video-queue"));
   g_ptr_array_add (chain, gst_element_factory_make ("videoconvert", NULL));
   g_ptr_array_add (chain, gst_element_factory_make ("videoscale", NULL));
   g_ptr_array_add (chain, gst_element_factory_make ("videorate", NULL));
@@ -389,7 +402,7 @@ build_video_encode (TribunaProgram  *self,
   else if (with_clock)
     g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
                "the test pattern has no burnt-in clock");
-  g_ptr_array_add (chain, gst_element_factory_make ("queue", "encoder-queue"));
+  g_ptr_array_add (chain, make_raw_video_queue ("encoder-queue"));
   g_ptr_array_add (chain, encoder);
   g_ptr_array_add (chain, gst_element_factory_make ("h264parse", NULL));
   g_ptr_array_add (chain, make_caps_filter ("h264-format",
@@ -524,6 +537,22 @@ discover_audio (TribunaProgram  *self,
   return TRUE;
 }
 
+/* libav decoders start a frame thread per core, each with frames of its own;
+ * one camera's stream decodes in real time on one thread, and the other core
+ * is the encoder's. */
+static void
+on_decoder_added (GstBin     *bin,
+                  GstBin     *sub_bin,
+                  GstElement *element,
+                  gpointer    user_data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory != NULL && g_str_has_prefix (GST_OBJECT_NAME (factory), "avdec_")
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (element), "max-threads") != NULL)
+    g_object_set (element, "max-threads", 1, NULL);
+}
+
 static gboolean
 build_decoded_source (TribunaProgram  *self,
                       GError         **error)
@@ -544,6 +573,7 @@ build_decoded_source (TribunaProgram  *self,
   decodebin = gst_element_factory_make ("uridecodebin", "source");
   g_object_set (decodebin, "uri", uri, NULL);
   g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded_pad), self);
+  g_signal_connect (decodebin, "deep-element-added", G_CALLBACK (on_decoder_added), self);
   gst_bin_add (GST_BIN (self->pipeline), decodebin);
 
   if (!build_video_encode (self, NULL, FALSE, error))
