@@ -104,10 +104,6 @@ on_program_state (TribunaProgram *program,
 {
   TribunaProgramState state = tribuna_program_get_state (program);
 
-  /* The segment log maps running time to wall time from the moment it runs. */
-  if (state == TRIBUNA_PROGRAM_RUNNING && self->recorder != NULL)
-    tribuna_recorder_set_program_epoch (self->recorder, tribuna_program_get_epoch_us (program));
-
   if (state == TRIBUNA_PROGRAM_FAILED)
     {
       g_autofree char *message = g_strdup_printf ("program: %s",
@@ -460,7 +456,6 @@ make_recorder (TribunaEngine  *self,
   tribuna_recorder_set_free_space (recorder,
                                    (guint64) tribuna_config_get_min_free_mb (self->config) * MB,
                                    (guint64) tribuna_config_get_stop_free_mb (self->config) * MB);
-  tribuna_recorder_set_program_epoch (recorder, tribuna_program_get_epoch_us (self->program));
   g_signal_connect_object (recorder, "notify::state", G_CALLBACK (on_recorder_state), self, 0);
   _tribuna_engine_watch_recorder (self, recorder);
 

@@ -40,6 +40,7 @@ struct _TribunaFeed
   gboolean           waiting_for_keyframe;
   GstClockTime       base_time;
   guint64            dropped;
+  gint64             epoch_us;
 };
 
 G_DEFINE_FINAL_TYPE (TribunaFeed, tribuna_feed, G_TYPE_OBJECT)
@@ -217,6 +218,33 @@ tribuna_feed_get_base_time (TribunaFeed *self)
   g_mutex_unlock (&self->lock);
 
   return base_time;
+}
+
+/* Wall-clock UTC (µs) of the program's running time zero: known before the
+ * first buffer reaches any output, so every output can date what it writes. */
+void
+tribuna_feed_set_epoch_us (TribunaFeed *self,
+                           gint64       epoch_us)
+{
+  g_return_if_fail (TRIBUNA_IS_FEED (self));
+
+  g_mutex_lock (&self->lock);
+  self->epoch_us = epoch_us;
+  g_mutex_unlock (&self->lock);
+}
+
+gint64
+tribuna_feed_get_epoch_us (TribunaFeed *self)
+{
+  gint64 epoch_us;
+
+  g_return_val_if_fail (TRIBUNA_IS_FEED (self), 0);
+
+  g_mutex_lock (&self->lock);
+  epoch_us = self->epoch_us;
+  g_mutex_unlock (&self->lock);
+
+  return epoch_us;
 }
 
 /* Buffers the output's appsrc had no room for: the output fell behind. */

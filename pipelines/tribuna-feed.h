@@ -34,8 +34,11 @@ GstCaps      *tribuna_feed_dup_video_caps   (TribunaFeed       *self);
 GstCaps      *tribuna_feed_dup_audio_caps   (TribunaFeed       *self);
 GstClockTime  tribuna_feed_get_base_time    (TribunaFeed       *self);
 guint64       tribuna_feed_get_dropped      (TribunaFeed       *self);
+gint64        tribuna_feed_get_epoch_us     (TribunaFeed       *self);
 
 /* Called by the program, from its streaming threads. */
+void          tribuna_feed_set_epoch_us     (TribunaFeed       *self,
+                                             gint64             epoch_us);
 void          tribuna_feed_set_caps         (TribunaFeed       *self,
                                              GstCaps           *video,
                                              GstCaps           *audio);

@@ -40,10 +40,10 @@ struct _TribunaProgram
 
   TribunaProgramState   state;
   char                 *last_error;
-  gint64                epoch_us;
 
   /* Shared with the appsink streaming threads */
   GMutex                feeds_lock;
+  gint64                feeds_epoch_us;   /* 0 until the first encoded buffer */
   GPtrArray            *feeds;
   GstCaps              *video_caps;
   GstCaps              *audio_caps;
@@ -109,6 +109,24 @@ set_error (TribunaProgram *self,
   set_state (self, TRIBUNA_PROGRAM_FAILED);
 }
 
+/* The wall-clock instant of running time zero, settled once, before the
+ * first buffer goes out: every output dates what it writes with it. Called
+ * with feeds_lock held. */
+static void
+stamp_epoch (TribunaProgram *self)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (self->pipeline);
+  GstClockTime running_time;
+
+  if (clock == NULL)
+    return;
+
+  running_time = gst_clock_get_time (clock) - gst_element_get_base_time (self->pipeline);
+  self->feeds_epoch_us = g_get_real_time () - (gint64) (running_time / GST_USECOND);
+  for (guint i = 0; i < self->feeds->len; i++)
+    tribuna_feed_set_epoch_us (g_ptr_array_index (self->feeds, i), self->feeds_epoch_us);
+}
+
 /* Encoded data reaches the feeds from here, on the appsink's streaming thread. */
 static GstFlowReturn
 on_new_sample (GstAppSink *appsink,
@@ -140,6 +158,8 @@ on_new_sample (GstAppSink *appsink,
                                                            GST_BUFFER_DTS (buffer));
 
   g_mutex_lock (&self->feeds_lock);
+  if (self->feeds_epoch_us == 0)
+    stamp_epoch (self);
   caps_changed = gst_caps_replace (is_video ? &self->video_caps : &self->audio_caps, caps);
   for (guint i = 0; i < self->feeds->len; i++)
     {
@@ -590,19 +610,6 @@ build_decoded_source (TribunaProgram  *self,
 /* Running */
 
 static void
-compute_epoch (TribunaProgram *self)
-{
-  g_autoptr(GstClock) clock = gst_element_get_clock (self->pipeline);
-  GstClockTime running_time;
-
-  if (clock == NULL)
-    return;
-
-  running_time = gst_clock_get_time (clock) - gst_element_get_base_time (self->pipeline);
-  self->epoch_us = g_get_real_time () - (gint64) (running_time / GST_USECOND);
-}
-
-static void
 loop_file (TribunaProgram *self,
            GstSeekFlags    flags)
 {
@@ -652,10 +659,7 @@ on_bus_message (GstBus     *bus,
 
           gst_message_parse_state_changed (message, NULL, &new_state, NULL);
           if (new_state == GST_STATE_PLAYING && self->state == TRIBUNA_PROGRAM_STARTING)
-            {
-              compute_epoch (self);
-              set_state (self, TRIBUNA_PROGRAM_RUNNING);
-            }
+            set_state (self, TRIBUNA_PROGRAM_RUNNING);
         }
       break;
 
@@ -734,6 +738,7 @@ tribuna_program_stop (TribunaProgram *self)
   g_mutex_lock (&self->feeds_lock);
   for (guint i = 0; i < self->feeds->len; i++)
     tribuna_feed_end (g_ptr_array_index (self->feeds, i));
+  self->feeds_epoch_us = 0;   /* a new start has a new base time */
   g_mutex_unlock (&self->feeds_lock);
 
   if (gst_element_set_state (self->pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
@@ -762,6 +767,7 @@ tribuna_program_add_feed (TribunaProgram *self,
 
   g_mutex_lock (&self->feeds_lock);
   tribuna_feed_set_caps (feed, self->video_caps, self->audio_caps);
+  tribuna_feed_set_epoch_us (feed, self->feeds_epoch_us);
   g_ptr_array_add (self->feeds, g_object_ref (feed));
   g_mutex_unlock (&self->feeds_lock);
 }
@@ -817,7 +823,13 @@ tribuna_program_get_running_time (TribunaProgram *self)
 gint64
 tribuna_program_get_epoch_us (TribunaProgram *self)
 {
+  gint64 epoch_us;
+
   g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), 0);
 
-  return self->epoch_us;
+  g_mutex_lock (&self->feeds_lock);
+  epoch_us = self->feeds_epoch_us;
+  g_mutex_unlock (&self->feeds_lock);
+
+  return epoch_us;
 }

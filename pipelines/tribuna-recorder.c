@@ -41,7 +41,6 @@ struct _TribunaRecorder
   GstClockTime          segment_time;
   guint64               warn_bytes;
   guint64               stop_bytes;
-  gint64                epoch_us;
 
   /* The output pipeline */
   GstElement           *pipeline;
@@ -325,15 +324,6 @@ tribuna_recorder_set_free_space (TribunaRecorder *self,
   self->stop_bytes = stop_bytes;
 }
 
-void
-tribuna_recorder_set_program_epoch (TribunaRecorder *self,
-                                    gint64           epoch_us)
-{
-  g_return_if_fail (TRIBUNA_IS_RECORDER (self));
-
-  self->epoch_us = epoch_us;
-}
-
 /* Free space */
 
 static void
@@ -407,7 +397,7 @@ static gint64
 to_wall_us (TribunaRecorder *self,
             GstClockTime     program_time)
 {
-  return self->epoch_us + (gint64) (program_time / GST_USECOND);
+  return tribuna_feed_get_epoch_us (self->feed) + (gint64) (program_time / GST_USECOND);
 }
 
 /* The program's running time and the wall clock, side by side: the one time

@@ -43,9 +43,6 @@ void                  tribuna_recorder_set_segment_time  (TribunaRecorder  *self
 void                  tribuna_recorder_set_free_space    (TribunaRecorder  *self,
                                                           guint64           warn_bytes,
                                                           guint64           stop_bytes);
-/* Wall-clock UTC (µs) of program running time zero, for the segment log. */
-void                  tribuna_recorder_set_program_epoch (TribunaRecorder  *self,
-                                                          gint64            epoch_us);
 gboolean              tribuna_recorder_start             (TribunaRecorder  *self,
                                                           GError          **error);
 void                  tribuna_recorder_stop_async        (TribunaRecorder     *self,

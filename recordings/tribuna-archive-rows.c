@@ -363,3 +363,31 @@ tribuna_event_free (TribunaEvent *self)
   g_free (self->text);
   g_free (self);
 }
+
+TribunaClip *
+tribuna_clip_copy (const TribunaClip *self)
+{
+  TribunaClip *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->path = g_strdup (self->path);
+  copy->mode = g_strdup (self->mode);
+  copy->preset = g_strdup (self->preset);
+  copy->created_by = g_strdup (self->created_by);
+  return copy;
+}
+
+void
+tribuna_clip_free (TribunaClip *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->path);
+  g_free (self->mode);
+  g_free (self->preset);
+  g_free (self->created_by);
+  g_free (self);
+}

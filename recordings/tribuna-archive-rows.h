@@ -187,6 +187,31 @@ typedef struct {
   char             *text;
 } TribunaEvent;
 
+/**
+ * TribunaClip: a clip exported for a news post (this is what the yearly video
+ * count of the office is made of).
+ * @item_id: the agenda item it shows, or 0 for an in/out range
+ * @path: the exported file, relative to the data directory or absolute
+ * @requested_start_ns, @requested_end_ns: the range asked for, on the session axis
+ * @actual_start_ns, @actual_end_ns: the range exported (fast mode snaps to keyframes)
+ * @mode: "fast" or "exact"; @preset: "web", "facebook", "square" or "audio"
+ * @created_by: who exported it, or %NULL; @created_us: when
+ */
+typedef struct {
+  gint64  id;
+  gint64  session_id;
+  gint64  item_id;
+  char   *path;
+  gint64  requested_start_ns;
+  gint64  requested_end_ns;
+  gint64  actual_start_ns;
+  gint64  actual_end_ns;
+  char   *mode;
+  char   *preset;
+  char   *created_by;
+  gint64  created_us;
+} TribunaClip;
+
 TribunaSession    *tribuna_session_copy      (const TribunaSession    *self);
 void               tribuna_session_free      (TribunaSession          *self);
 TribunaAgendaItem *tribuna_agenda_item_new   (const char              *number,
@@ -204,11 +229,14 @@ TribunaSegment    *tribuna_segment_copy      (const TribunaSegment    *self);
 void               tribuna_segment_free      (TribunaSegment          *self);
 TribunaEvent      *tribuna_event_copy        (const TribunaEvent      *self);
 void               tribuna_event_free        (TribunaEvent            *self);
+TribunaClip       *tribuna_clip_copy         (const TribunaClip       *self);
+void               tribuna_clip_free         (TribunaClip             *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaSession, tribuna_session_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaAgendaItem, tribuna_agenda_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaMarker, tribuna_marker_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaSegment, tribuna_segment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaClip, tribuna_clip_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaEvent, tribuna_event_free)
 
 G_END_DECLS

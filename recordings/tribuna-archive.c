@@ -1792,3 +1792,117 @@ tribuna_archive_list_events (TribunaArchive  *self,
 
   return g_steal_pointer (&events);
 }
+
+/* Clips ********************************************************************************/
+
+gint64
+tribuna_archive_add_clip (TribunaArchive     *self,
+                          const TribunaClip  *clip,
+                          GError            **error)
+{
+  g_autoptr(TribunaStmt) stmt = NULL;
+  g_autoptr(TribunaSession) session = NULL;
+  g_autofree char *path = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), 0);
+  g_return_val_if_fail (clip != NULL && clip->path != NULL, 0);
+
+  session = tribuna_archive_get_session (self, clip->session_id, error);
+  if (session == NULL)
+    return 0;
+  if (clip->requested_start_ns < 0 || clip->requested_end_ns <= clip->requested_start_ns)
+    return invalid (error, "a clip's range must start at 0 or later and end after it starts");
+  if (g_strcmp0 (clip->mode, "fast") != 0 && g_strcmp0 (clip->mode, "exact") != 0)
+    return invalid (error, "a clip's mode is fast or exact");
+
+  /* Inside the data directory the path is kept relative, like segments; an
+   * export elsewhere (-o FILE) is remembered where it went. */
+  path = tribuna_archive_relative_path (self, clip->path, NULL);
+  if (path == NULL)
+    path = g_strdup (clip->path);
+
+  stmt = _tribuna_archive_prepare (self,
+                                   "INSERT INTO clips (session_id, item_id, path,"
+                                   " requested_start_ns, requested_end_ns, actual_start_ns,"
+                                   " actual_end_ns, mode, preset, created_by, created_us)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL || !_tribuna_archive_begin (self, error))
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, clip->session_id);
+  bind_id (stmt, 2, clip->item_id);
+  bind_text (stmt, 3, path);
+  sqlite3_bind_int64 (stmt, 4, clip->requested_start_ns);
+  sqlite3_bind_int64 (stmt, 5, clip->requested_end_ns);
+  bind_optional (stmt, 6, clip->actual_start_ns);
+  bind_optional (stmt, 7, clip->actual_end_ns);
+  bind_text (stmt, 8, clip->mode);
+  bind_text (stmt, 9, clip->preset ? clip->preset : "web");
+  bind_text (stmt, 10, clip->created_by);
+  sqlite3_bind_int64 (stmt, 11, clip->created_us > 0 ? clip->created_us : g_get_real_time ());
+  if (!run (self, stmt, "add a clip", error))
+    {
+      _tribuna_archive_rollback (self);
+      return 0;
+    }
+  id = sqlite3_last_insert_rowid (self->db);
+
+  if (!_tribuna_archive_commit (self, error))
+    return 0;
+  return id;
+}
+
+static TribunaClip *
+clip_from_row (sqlite3_stmt *stmt)
+{
+  TribunaClip *clip = g_new0 (TribunaClip, 1);
+
+  clip->id = sqlite3_column_int64 (stmt, 0);
+  clip->session_id = sqlite3_column_int64 (stmt, 1);
+  clip->item_id = column_optional (stmt, 2, 0);
+  clip->path = column_dup (stmt, 3);
+  clip->requested_start_ns = sqlite3_column_int64 (stmt, 4);
+  clip->requested_end_ns = sqlite3_column_int64 (stmt, 5);
+  clip->actual_start_ns = column_optional (stmt, 6, -1);
+  clip->actual_end_ns = column_optional (stmt, 7, -1);
+  clip->mode = column_dup (stmt, 8);
+  clip->preset = column_dup (stmt, 9);
+  clip->created_by = column_dup (stmt, 10);
+  clip->created_us = sqlite3_column_int64 (stmt, 11);
+  return clip;
+}
+
+GPtrArray *
+tribuna_archive_list_clips (TribunaArchive  *self,
+                            gint64           session_id,
+                            GError         **error)
+{
+  g_autoptr(TribunaStmt) stmt = NULL;
+  g_autoptr(GPtrArray) clips = NULL;
+  int rc;
+
+  g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
+
+  stmt = _tribuna_archive_prepare (self,
+                                   "SELECT id, session_id, item_id, path, requested_start_ns,"
+                                   " requested_end_ns, actual_start_ns, actual_end_ns, mode,"
+                                   " preset, created_by, created_us FROM clips"
+                                   " WHERE ?1 IS NULL OR session_id = ?1"
+                                   " ORDER BY created_us, id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_id (stmt, 1, session_id);
+  clips = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_clip_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (clips, clip_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      _tribuna_archive_fail (self, rc, "list clips", error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&clips);
+}

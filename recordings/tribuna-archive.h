@@ -143,6 +143,16 @@ GPtrArray         *tribuna_archive_list_events             (TribunaArchive      
                                                             gint64                      session_id,
                                                             GError                    **error);
 
+/* Clips: recorded once written. @clip's id and created_us are assigned here (created_us
+ * when 0); its path is stored relative to the data directory when inside it. */
+gint64             tribuna_archive_add_clip                (TribunaArchive             *self,
+                                                            const TribunaClip          *clip,
+                                                            GError                    **error);
+/* Oldest first; @session_id 0 lists every clip. */
+GPtrArray         *tribuna_archive_list_clips              (TribunaArchive             *self,
+                                                            gint64                      session_id,
+                                                            GError                    **error);
+
 /* A path relative to the data directory for one inside it (absolute or already relative);
  * %NULL with TRIBUNA_ARCHIVE_ERROR_INVALID for one outside it or with "..". */
 char              *tribuna_archive_relative_path           (TribunaArchive             *self,

@@ -1433,6 +1433,57 @@ test_rebuild_cases (Fixture       *fixture,
   g_assert_cmpuint (segments->len, ==, 4);
 }
 
+static void
+test_clips (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaArchive) archive = open_archive (fixture);
+  gint64 id = new_session (archive, TRIBUNA_SESSION_TYPE_ASSEMBLY, "2024-03-28",
+                           TRIBUNA_SESSION_ENDED);
+  g_autofree char *inside = g_build_filename (fixture->dir, "clips", "pika-5.mp4", NULL);
+  TribunaClip clip = {
+    .session_id = id, .path = inside, .requested_start_ns = 10 * SECOND_NS,
+    .requested_end_ns = 70 * SECOND_NS, .actual_start_ns = 8 * SECOND_NS,
+    .actual_end_ns = 70 * SECOND_NS, .mode = (char *) "fast", .preset = (char *) "web",
+    .created_by = (char *) "staff",
+  };
+  g_autoptr(GPtrArray) clips = NULL;
+  TribunaClip *stored;
+
+  g_assert_cmpint (tribuna_archive_add_clip (archive, &clip, &error), >, 0);
+  g_assert_no_error (error);
+
+  clips = tribuna_archive_list_clips (archive, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (clips->len, ==, 1);
+  stored = g_ptr_array_index (clips, 0);
+  g_assert_cmpstr (stored->path, ==, "clips/pika-5.mp4");
+  g_assert_cmpint (stored->item_id, ==, 0);
+  g_assert_cmpint (stored->actual_start_ns, ==, 8 * SECOND_NS);
+  g_assert_cmpstr (stored->mode, ==, "fast");
+  g_assert_cmpstr (stored->created_by, ==, "staff");
+  g_assert_cmpint (stored->created_us, >, 0);
+
+  /* Bad rows are refused, saying why. */
+  clip.requested_end_ns = clip.requested_start_ns;
+  g_assert_cmpint (tribuna_archive_add_clip (archive, &clip, &error), ==, 0);
+  g_assert_error (error, TRIBUNA_ARCHIVE_ERROR, TRIBUNA_ARCHIVE_ERROR_INVALID);
+  g_clear_error (&error);
+  clip.requested_end_ns = 70 * SECOND_NS;
+  clip.mode = (char *) "smart";
+  g_assert_cmpint (tribuna_archive_add_clip (archive, &clip, &error), ==, 0);
+  g_assert_error (error, TRIBUNA_ARCHIVE_ERROR, TRIBUNA_ARCHIVE_ERROR_INVALID);
+  g_clear_error (&error);
+  clip.mode = (char *) "exact";
+  clip.session_id = id + 100;
+  g_assert_cmpint (tribuna_archive_add_clip (archive, &clip, &error), ==, 0);
+  g_assert_error (error, TRIBUNA_ARCHIVE_ERROR, TRIBUNA_ARCHIVE_ERROR_NOT_FOUND);
+  g_clear_pointer (&clips, g_ptr_array_unref);
+  clips = tribuna_archive_list_clips (archive, 0, NULL);
+  g_assert_cmpuint (clips->len, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1458,6 +1509,7 @@ main (int    argc,
   ADD ("markers/add-list", test_markers);
   ADD ("segments/add-close", test_segments);
   ADD ("events/audit-trail", test_events);
+  ADD ("clips/add-list", test_clips);
   ADD ("files/mpegts-measure", test_mpegts_measure);
   ADD ("files/check", test_check);
   ADD ("files/rebuild-from-sidecars", test_rebuild_from_sidecars);

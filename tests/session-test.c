@@ -212,6 +212,10 @@ test_live_markers (void)
 
       g_assert_cmpint (segment->state, ==, TRIBUNA_SEGMENT_CLOSED);
       g_assert_nonnull (segment->sha256);
+      /* Dated by the wall clock of the session, even the first one, which
+       * opens before the program has told anyone it runs. */
+      g_assert_cmpint (segment->start_wall_us, >=, ended->started_us - G_USEC_PER_SEC);
+      g_assert_cmpint (segment->start_wall_us, <=, ended->ended_us);
       /* The archive's duration is the file's, to within a frame. */
       g_assert_cmpfloat_with_epsilon (segment->duration_ns / 1e9,
                                       file_duration_s (data_dir, segment), 0.05);
