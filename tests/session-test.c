@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "test-utils.h"
 #include "tribuna-engine.h"
@@ -152,6 +153,129 @@ file_duration_s (const char *data_dir,
   return media->duration;
 }
 
+/* tribuna-cli clip, run as staff run it, on the session just recorded */
+
+static int
+run_cli (const char * const *args,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("TRIBUNA_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : WEXITSTATUS (status);
+}
+
+/* The top-level MP4 boxes, in file order: "moov" must come before "mdat". */
+static char *
+mp4_box_order (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0, offset = 0;
+  GString *order = g_string_new (NULL);
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  while (offset + 8 <= length)
+    {
+      guint32 size = GUINT32_FROM_BE (*(guint32 *) (data + offset));
+
+      g_string_append_printf (order, "%s%.4s", order->len ? " " : "", data + offset + 4);
+      if (size < 8)
+        break;
+      offset += size;
+    }
+  return g_string_free (order, FALSE);
+}
+
+static void
+check_clip_cli (const char             *data_dir,
+                gint64                  session_id,
+                const TribunaItemRange *item)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, session_id);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *exact_path = g_build_filename (data_dir, "exact.mp4", NULL);
+  g_auto(GStrv) written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaTestMedia) fast = NULL;
+  g_autoptr(TribunaTestMedia) exact = NULL;
+  g_autoptr(TribunaArchive) archive = NULL;
+  g_autoptr(GPtrArray) clips = NULL;
+  g_autofree char *order = NULL;
+  double item_public_s = item->public_ns / 1e9;
+  const char *fast_args[] = { "--data-dir", data_dir, "clip", id, "--item", "2", NULL };
+  const char *exact_args[] = { "--data-dir", data_dir, "clip", id, "--item", "2", "--mode",
+                               "exact", "-o", exact_path, NULL };
+  const char *reversed[] = { "--data-dir", data_dir, "clip", id, "--from", "00:00:05",
+                             "--to", "00:00:02", NULL };
+  const char *bad_time[] = { "--data-dir", data_dir, "clip", id, "--from", "5 minutes",
+                             "--to", "00:00:02", NULL };
+  const char *no_item[] = { "--data-dir", data_dir, "clip", id, "--item", "42", NULL };
+
+  /* Fast: stream copy from the keyframe at or before the in-point. The item
+   * holds a second of private time, which is cut out. */
+  g_assert_cmpint (run_cli (fast_args, &out, &err), ==, 0);
+  g_test_message ("clip (fast): %s%s", out, err);
+  g_assert_nonnull (strstr (err, "private time"));
+  written = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (written), ==, 3);
+  g_assert_true (g_str_has_suffix (written[0], "_kpf_pika-2_shqyrtimi-i-kornizes-afatmesme-buxhetore-2025-2027.mp4"));
+  g_assert_true (g_str_has_suffix (written[1], ".jpg"));
+  g_assert_true (g_file_test (written[1], G_FILE_TEST_IS_REGULAR));
+  fast = tribuna_test_probe (written[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fast->video_codec, ==, "h264");
+  g_assert_cmpstr (fast->audio_codec, ==, "aac");
+  /* Within a GOP (2 s) of the item's public time. */
+  g_assert_cmpfloat (ABS (fast->duration - item_public_s), <=, 2.0);
+  order = mp4_box_order (written[0]);
+  g_assert_true (strstr (order, "moov") < strstr (order, "mdat"));
+  g_clear_pointer (&order, g_free);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Exact: frame-accurate, so within a frame or two of the public time. */
+  g_assert_cmpint (run_cli (exact_args, &out, &err), ==, 0);
+  g_test_message ("clip (exact): %s%s", out, err);
+  exact = tribuna_test_probe (exact_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (ABS (exact->duration - item_public_s), <=, 0.1);
+  order = mp4_box_order (exact_path);
+  g_assert_true (strstr (order, "moov") < strstr (order, "mdat"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Bad requests: a clear error, and no file. */
+  g_assert_cmpint (run_cli (reversed, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "end after it starts"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (bad_time, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "HH:MM:SS"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (no_item, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "42"));
+
+  /* Both clips are counted in the archive. */
+  archive = tribuna_archive_open (data_dir, &error);
+  g_assert_no_error (error);
+  clips = tribuna_archive_list_clips (archive, session_id, &error);
+  g_assert_cmpuint (clips->len, ==, 2);
+  g_assert_cmpstr (((TribunaClip *) g_ptr_array_index (clips, 0))->mode, ==, "fast");
+  g_assert_cmpstr (((TribunaClip *) g_ptr_array_index (clips, 1))->mode, ==, "exact");
+}
+
 /* Markers set while recording, mapped back onto the files */
 
 static void
@@ -266,6 +390,7 @@ test_live_markers (void)
 
   shutdown_engine (engine);
   g_clear_object (&engine);
+  check_clip_cli (data_dir, session_id, second_item);
   tribuna_test_rm_rf (data_dir, NULL);
 }
 

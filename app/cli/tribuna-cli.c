@@ -16,9 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <signal.h>
+
 #include "tribuna-agenda.h"
 #include "tribuna-archive-check.h"
 #include "tribuna-archive.h"
+#include "tribuna-clip-export.h"
 #include "tribuna-timeline.h"
 
 /* Exit statuses scripts can rely on (as tribunad's). */
@@ -680,6 +685,357 @@ run_archive_rebuild (Cli   *cli,
   return ok ? EXIT_OK : failed (error);
 }
 
+/* clip ********************************************************************************/
+
+/* HH:MM:SS[.mmm] (or MM:SS, or seconds) from the session start. */
+static gboolean
+parse_time (const char *text,
+            gint64     *ns)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
+  guint n = g_strv_length (parts);
+  double seconds = 0;
+
+  if (n == 0 || n > 3)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (parts[i], &end);
+
+      if (parts[i][0] == '\0' || end == NULL || *end != '\0' || value < 0
+          || (i + 1 < n && strchr (parts[i], '.') != NULL) || (i > 0 && value >= 60))
+        return FALSE;
+      seconds = seconds * 60 + value;
+    }
+
+  *ns = (gint64) (seconds * 1e9 + 0.5);
+  return TRUE;
+}
+
+static char *
+format_precise (gint64 ns)
+{
+  gint64 ms = MAX (ns, 0) / 1000000;
+
+  return g_strdup_printf ("%02" G_GINT64_FORMAT ":%02d:%02d.%03d", ms / 3600000,
+                          (int) (ms / 60000 % 60), (int) (ms / 1000 % 60), (int) (ms % 1000));
+}
+
+/* The short name of a session type in file names, as the office writes them. */
+static const char *
+type_slug (TribunaSessionType type)
+{
+  switch (type)
+    {
+    case TRIBUNA_SESSION_TYPE_ASSEMBLY:
+      return "kuvendi";
+    case TRIBUNA_SESSION_TYPE_KPF:
+      return "kpf";
+    case TRIBUNA_SESSION_TYPE_COMMUNITIES:
+      return "kk";
+    case TRIBUNA_SESSION_TYPE_KKSB:
+      return "kksb";
+    case TRIBUNA_SESSION_TYPE_BUDGET_HEARING:
+      return "degjim-buxhetor";
+    case TRIBUNA_SESSION_TYPE_PUBLIC_DEBATE:
+      return "debat-publik";
+    case TRIBUNA_SESSION_TYPE_PRESS:
+      return "konference";
+    case TRIBUNA_SESSION_TYPE_OTHER:
+    default:
+      return "tjeter";
+    }
+}
+
+static const TribunaItemRange *
+find_item_range (TribunaTimeline *timeline,
+                 const char      *number)
+{
+  GPtrArray *ranges = tribuna_timeline_get_item_ranges (timeline);
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const TribunaItemRange *range = g_ptr_array_index (ranges, i);
+
+      if (g_strcmp0 (range->item->number, number) == 0)
+        return range;
+    }
+
+  return NULL;
+}
+
+typedef struct {
+  GMainLoop         *loop;
+  TribunaClipResult *result;
+  GError            *error;
+  int                last_percent;
+} ClipRun;
+
+static void
+on_clip_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ClipRun *run = user_data;
+
+  run->result = tribuna_clip_export_run_finish (TRIBUNA_CLIP_EXPORT (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+on_clip_progress (TribunaClipExport *export,
+                  GParamSpec        *pspec,
+                  ClipRun           *run)
+{
+  int percent = (int) (tribuna_clip_export_get_progress (export) * 100);
+  double remaining = tribuna_clip_export_get_remaining_seconds (export);
+
+  if (percent / 10 == run->last_percent / 10)
+    return;
+
+  run->last_percent = percent;
+  if (remaining >= 0)
+    err ("%d %% (%.0f s left)", percent, remaining);
+  else
+    err ("%d %%", percent);
+}
+
+static gboolean
+on_clip_interrupt (gpointer user_data)
+{
+  /* The export removes what it had written. */
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Segments and private time on the session axis, as the timeline sees them. */
+static void
+describe_recording (Cli                *cli,
+                    TribunaTimeline    *timeline,
+                    TribunaClipRequest *request)
+{
+  GArray *private_ranges = tribuna_timeline_get_private_ranges (timeline);
+
+  for (guint i = 0; i < tribuna_timeline_get_n_segments (timeline); i++)
+    {
+      gint64 start_ns, duration_ns;
+      const TribunaSegment *segment = tribuna_timeline_get_segment (timeline, i, &start_ns,
+                                                                   &duration_ns);
+      g_autofree char *path = g_path_is_absolute (segment->path)
+                              ? g_strdup (segment->path)
+                              : g_build_filename (cli->data_dir, segment->path, NULL);
+
+      tribuna_clip_request_add_segment (request, path, start_ns, duration_ns);
+    }
+
+  for (guint i = 0; i < private_ranges->len; i++)
+    {
+      TribunaTimeRange *range = &g_array_index (private_ranges, TribunaTimeRange, i);
+
+      tribuna_clip_request_add_private_range (request, range->start_ns, range->end_ns);
+    }
+}
+
+static void
+report_clip (TribunaClipResult *result)
+{
+  TribunaClipRange requested = tribuna_clip_result_get_requested (result);
+  TribunaClipRange actual = tribuna_clip_result_get_actual (result);
+  g_autofree char *req_in = format_precise (requested.start);
+  g_autofree char *req_out = format_precise (requested.end);
+  g_autofree char *act_in = format_precise (actual.start);
+  g_autofree char *act_out = format_precise (actual.end);
+  const TribunaClipRange *cut;
+  guint n_cut = 0;
+
+  out ("%s\n", tribuna_clip_result_get_media_path (result));
+  if (tribuna_clip_result_get_thumbnail_path (result) != NULL)
+    out ("%s\n", tribuna_clip_result_get_thumbnail_path (result));
+  out ("%s\n", tribuna_clip_result_get_sidecar_path (result));
+  err ("requested %s–%s, exported %s–%s (%.3f s, %s)", req_in, req_out, act_in, act_out,
+       tribuna_clip_result_get_duration (result) / 1e9,
+       tribuna_clip_render_to_string (tribuna_clip_result_get_render (result)));
+
+  cut = tribuna_clip_result_get_cut (result, &n_cut);
+  for (guint i = 0; i < n_cut; i++)
+    {
+      g_autofree char *from = format_precise (cut[i].start);
+      g_autofree char *to = format_precise (cut[i].end);
+
+      err ("private time %s–%s was cut out of the clip", from, to);
+    }
+}
+
+static int
+run_clip (Cli   *cli,
+          int    argc,
+          char **argv)
+{
+  g_autofree char *item = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *mode_name = NULL;
+  g_autofree char *preset_name = NULL;
+  g_autofree char *output = NULL;
+  double title_seconds = 0, fade_seconds = 0;
+  GOptionEntry entries[] = {
+    { "item", 'i', 0, G_OPTION_ARG_STRING, &item,
+      "The agenda item to export, by its number as printed (5, 5.1, a)", "NUMBER" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "Or a range: its start, HH:MM:SS[.mmm] from the session start", "TIME" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "… and its end", "TIME" },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name,
+      "fast (no re-encode; starts at the keyframe before the in-point; the default) or exact "
+      "(frame-accurate)", "MODE" },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset_name,
+      "web (1280x720, the default), facebook (1920x1080 or the source size), square "
+      "(1080x1080) or audio (M4A)", "PRESET" },
+    { "title-card", 0, 0, G_OPTION_ARG_DOUBLE, &title_seconds,
+      "Show the item's title over the first SECONDS (exact mode)", "SECONDS" },
+    { "fade", 0, 0, G_OPTION_ARG_DOUBLE, &fade_seconds,
+      "Fade in and out over SECONDS (exact mode)", "SECONDS" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write FILE (default: DATA_DIR/clips/DATE_TYPE_pika-N_TITLE.mp4)", "FILE" },
+    { NULL }
+  };
+  TribunaClipMode mode = TRIBUNA_CLIP_MODE_FAST;
+  TribunaClipPreset preset = TRIBUNA_CLIP_PRESET_WEB;
+  g_autoptr(TribunaArchive) archive = NULL;
+  g_autoptr(TribunaTimeline) timeline = NULL;
+  g_autoptr(TribunaClipRequest) request = NULL;
+  g_autoptr(TribunaClipExport) export = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *base_name = NULL;
+  const TribunaSession *session;
+  const TribunaItemRange *range = NULL;
+  gint64 id, in_ns = 0, out_ns = 0;
+  ClipRun run = { 0, NULL, NULL, -10 };
+  TribunaClip row = { 0 };
+  guint sigint;
+  int status;
+
+  if (!parse_command (cli, current_command, entries, &argc, &argv, 1, &status)
+      || !parse_session_id (cli, argv[1], &id, &status))
+    return status;
+
+  /* Only this command needs GStreamer; the others stay quick to start. */
+  gst_init (NULL, NULL);
+
+  if ((item != NULL) == (from != NULL || to != NULL))
+    return usage_error (cli, "say what to export: --item NUMBER, or --from TIME --to TIME");
+  if (item == NULL && (from == NULL || to == NULL))
+    return usage_error (cli, "a range needs both --from and --to");
+  if (from != NULL && !parse_time (from, &in_ns))
+    return usage_error (cli, "--from “%s” is not a time; write HH:MM:SS[.mmm]", from);
+  if (to != NULL && !parse_time (to, &out_ns))
+    return usage_error (cli, "--to “%s” is not a time; write HH:MM:SS[.mmm]", to);
+  if (mode_name != NULL && !tribuna_clip_mode_from_string (mode_name, &mode))
+    return usage_error (cli, "“%s” is not a mode; use fast or exact", mode_name);
+  if (preset_name != NULL && !tribuna_clip_preset_from_string (preset_name, &preset))
+    return usage_error (cli, "“%s” is not a preset; use web, facebook, square or audio",
+                        preset_name);
+
+  archive = open_archive (cli, current_command, &error);
+  if (archive == NULL
+      || (timeline = tribuna_timeline_new_for_session (archive, id, &error)) == NULL)
+    return failed (error);
+  session = tribuna_timeline_get_session (timeline);
+
+  if (item != NULL)
+    {
+      range = find_item_range (timeline, item);
+      if (range == NULL)
+        {
+          err ("session %" G_GINT64_FORMAT " has no agenda item numbered “%s”", id, item);
+          return EXIT_FAILED;
+        }
+      if (range->start_ns < 0)
+        {
+          err ("agenda item %s was never started in the recording; export a range with "
+               "--from and --to instead", item);
+          return EXIT_FAILED;
+        }
+      /* An item the meeting came back to has several stretches: its first one. */
+      in_ns = g_array_index (range->ranges, TribunaTimeRange, 0).start_ns;
+      out_ns = g_array_index (range->ranges, TribunaTimeRange, 0).end_ns;
+      if (range->ranges->len > 1)
+        err ("note: item %s was taken up %u times; exporting the first, use --from/--to for "
+             "the others", item, range->ranges->len);
+    }
+
+  request = tribuna_clip_request_new ();
+  describe_recording (cli, timeline, request);
+  tribuna_clip_request_set_range (request, in_ns, out_ns);
+  tribuna_clip_request_set_mode (request, mode);
+  tribuna_clip_request_set_preset (request, preset);
+  if (title_seconds > 0)
+    tribuna_clip_request_set_title (request, range ? range->item->title : session->title,
+                                    title_seconds);
+  if (fade_seconds > 0)
+    tribuna_clip_request_set_fades (request, fade_seconds, fade_seconds);
+
+  if (output != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (output);
+      char *dot = strrchr (name, '.');
+
+      if (dot != NULL && dot != name)
+        *dot = '\0';
+      directory = g_path_get_dirname (output);
+      base_name = g_strdup (name);
+    }
+  else
+    {
+      g_autofree char *item_part = range ? g_strdup_printf ("pika-%s", range->item->number) : NULL;
+      g_autofree char *from_part = range ? NULL : format_precise (in_ns);
+
+      directory = g_build_filename (cli->data_dir, "clips", NULL);
+      base_name = tribuna_slug_join (session->date, type_slug (session->type),
+                                     range ? item_part : from_part,
+                                     range ? range->item->title : NULL, NULL);
+    }
+  tribuna_clip_request_set_output (request, directory, base_name);
+
+  export = tribuna_clip_export_new ();
+  run.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (export, "notify::progress", G_CALLBACK (on_clip_progress), &run);
+  sigint = g_unix_signal_add (SIGINT, on_clip_interrupt, cancellable);
+  tribuna_clip_export_run_async (export, request, cancellable, on_clip_done, &run);
+  g_main_loop_run (run.loop);
+  g_source_remove (sigint);
+  g_main_loop_unref (run.loop);
+
+  if (run.result == NULL)
+    {
+      status = failed (run.error);
+      g_clear_error (&run.error);
+      return status;
+    }
+
+  report_clip (run.result);
+
+  /* The office counts its videos: every clip is in the index. */
+  row.session_id = id;
+  row.item_id = range ? range->item->id : 0;
+  row.path = (char *) tribuna_clip_result_get_media_path (run.result);
+  row.requested_start_ns = tribuna_clip_result_get_requested (run.result).start;
+  row.requested_end_ns = tribuna_clip_result_get_requested (run.result).end;
+  row.actual_start_ns = tribuna_clip_result_get_actual (run.result).start;
+  row.actual_end_ns = tribuna_clip_result_get_actual (run.result).end;
+  row.mode = (char *) tribuna_clip_mode_to_string (mode);
+  row.preset = (char *) tribuna_clip_preset_to_string (preset);
+  row.created_by = (char *) g_get_user_name ();
+  if (tribuna_archive_add_clip (archive, &row, &error) <= 0)
+    err ("the clip is written but not in the index: %s", error->message);
+
+  tribuna_clip_result_unref (run.result);
+  return EXIT_OK;
+}
+
 /* Main ********************************************************************************/
 
 static const Command commands[] = {
@@ -696,6 +1052,9 @@ static const Command commands[] = {
   { "chapters", NULL, run_chapters, "SESSION",
     "Print the chapters of a session's recording: YouTube description lines, WebVTT or JSON.",
     FALSE },
+  { "clip", NULL, run_clip, "SESSION",
+    "Export an agenda item or a time range as a clip for a news post: MP4 (or M4A), a "
+    "thumbnail and a JSON sidecar. Private time is never exported.", FALSE },
   { "archive", "check", run_archive_check, "",
     "Check every recording segment against the index: exists, size, checksum; list files the "
     "index lacks. Exit status 1 when anything is damaged.", FALSE },

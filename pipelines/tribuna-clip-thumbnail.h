@@ -1,0 +1,20 @@
+/* tribuna-clip-thumbnail.h: a JPEG of one frame from inside a clip
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internal to the clip export; runs in its worker thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Decodes the keyframe of the MP4 @media_path nearest @at_ns and writes it to @jpeg_path. */
+gboolean tribuna_clip_write_thumbnail (const char    *media_path,
+                                       gint64         at_ns,
+                                       const char    *jpeg_path,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+
+G_END_DECLS
