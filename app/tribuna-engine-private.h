@@ -22,6 +22,7 @@ struct _TribunaEngine
   TribunaFeed         *recorder_feed;
   GListStore          *destinations;
   GHashTable          *destination_feeds;   /* TribunaDestination → TribunaFeed */
+  GHashTable          *disabled;            /* TribunaDestinations "on air" leaves alone */
 
   /* The session on program (tribuna-engine-session.c) */
   TribunaSession      *session;             /* NULL when none is open */

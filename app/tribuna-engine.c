@@ -162,6 +162,7 @@ tribuna_engine_dispose (GObject *object)
   if (self->destinations != NULL)
     g_list_store_remove_all (self->destinations);
   g_clear_pointer (&self->destination_feeds, g_hash_table_unref);
+  g_clear_pointer (&self->disabled, g_hash_table_unref);
   g_clear_object (&self->recorder);
   if (self->program != NULL)
     tribuna_program_stop (self->program);
@@ -276,6 +277,7 @@ tribuna_engine_init (TribunaEngine *self)
 {
   self->destinations = g_list_store_new (TRIBUNA_TYPE_DESTINATION);
   self->destination_feeds = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->disabled = g_hash_table_new (NULL, NULL);
   _tribuna_engine_session_init (self);
 }
 
@@ -613,9 +615,104 @@ tribuna_engine_add_destination (TribunaEngine                  *self,
                            self, 0);
   tribuna_program_add_feed (self->program, feed);
   g_hash_table_insert (self->destination_feeds, destination, g_steal_pointer (&feed));
+  if (!config->enabled)
+    g_hash_table_add (self->disabled, destination);
   g_list_store_append (self->destinations, destination);
 
   return destination;
+}
+
+static gboolean
+find_position (TribunaEngine *self,
+               const char    *name,
+               guint         *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaDestination) destination =
+        g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
+
+      if (g_str_equal (tribuna_destination_get_name (destination), name))
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Takes it off air (a clean unpublish) and out of the engine: its feed stops
+ * receiving, so it costs nothing any more. */
+gboolean
+tribuna_engine_remove_destination (TribunaEngine  *self,
+                                   const char     *name,
+                                   GError        **error)
+{
+  g_autoptr(TribunaDestination) destination = NULL;
+  TribunaFeed *feed;
+  guint position;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!find_position (self, name, &position))
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION,
+                   "there is no destination named “%s”", name);
+      return FALSE;
+    }
+
+  destination = g_list_model_get_item (G_LIST_MODEL (self->destinations), position);
+  tribuna_destination_stop (destination);
+  g_signal_handlers_disconnect_by_data (destination, self);
+  feed = g_hash_table_lookup (self->destination_feeds, destination);
+  if (feed != NULL)
+    tribuna_program_remove_feed (self->program, feed);
+  g_hash_table_remove (self->destination_feeds, destination);
+  g_hash_table_remove (self->disabled, destination);
+  g_list_store_remove (self->destinations, position);
+  update_on_air (self);
+
+  return TRUE;
+}
+
+/* Whether "on air" starts it; a disabled destination can still be started by name. */
+gboolean
+tribuna_engine_set_destination_enabled (TribunaEngine  *self,
+                                        const char     *name,
+                                        gboolean        enabled,
+                                        GError        **error)
+{
+  TribunaDestination *destination;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  destination = tribuna_engine_find_destination (self, name);
+  if (destination == NULL)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION,
+                   "there is no destination named “%s”", name);
+      return FALSE;
+    }
+
+  if (enabled)
+    g_hash_table_remove (self->disabled, destination);
+  else
+    g_hash_table_add (self->disabled, destination);
+  return TRUE;
+}
+
+gboolean
+tribuna_engine_get_destination_enabled (TribunaEngine      *self,
+                                        TribunaDestination *destination)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  return !g_hash_table_contains (self->disabled, destination);
 }
 
 gboolean
@@ -670,7 +767,6 @@ gboolean
 tribuna_engine_go_on_air (TribunaEngine  *self,
                           GError        **error)
 {
-  GPtrArray *configured;
   guint n, started = 0;
 
   g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
@@ -678,27 +774,17 @@ tribuna_engine_go_on_air (TribunaEngine  *self,
   if (!_tribuna_engine_check_program (self, error))
     return FALSE;
 
-  configured = tribuna_config_get_destinations (self->config);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->destinations));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TribunaDestination) destination =
         g_list_model_get_item (G_LIST_MODEL (self->destinations), i);
-      gboolean enabled = TRUE;
 
-      for (guint j = 0; j < configured->len; j++)
-        {
-          TribunaDestinationConfig *config = g_ptr_array_index (configured, j);
+      if (g_hash_table_contains (self->disabled, destination))
+        continue;
 
-          if (g_str_equal (config->name, tribuna_destination_get_name (destination)))
-            enabled = config->enabled;
-        }
-
-      if (enabled)
-        {
-          tribuna_destination_start (destination);
-          started++;
-        }
+      tribuna_destination_start (destination);
+      started++;
     }
 
   if (started == 0)

@@ -62,6 +62,16 @@ TribunaDestination  *tribuna_engine_add_destination     (TribunaEngine          
                                                          GError                        **error);
 TribunaDestination  *tribuna_engine_find_destination    (TribunaEngine        *self,
                                                          const char           *name);
+gboolean             tribuna_engine_remove_destination  (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         GError              **error);
+/* Enabled destinations are the ones go_on_air() starts (as the config's enabled= says). */
+gboolean             tribuna_engine_set_destination_enabled (TribunaEngine    *self,
+                                                             const char       *name,
+                                                             gboolean          enabled,
+                                                             GError          **error);
+gboolean             tribuna_engine_get_destination_enabled (TribunaEngine      *self,
+                                                             TribunaDestination *destination);
 gboolean             tribuna_engine_start_destination   (TribunaEngine        *self,
                                                          const char           *name,
                                                          GError              **error);

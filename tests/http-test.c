@@ -1248,7 +1248,7 @@ test_destinations (void)
       }
   }
 
-  /* The config's are read-only; an enabled API one cannot change in the engine yet. */
+  /* The config's are read-only; an enabled API one changes in the engine too. */
   {
     g_autoptr(Reply) patch_config = api ("PATCH", "/api/v1/destinations/Konfig", "admin",
                                          "{\"enabled\": true}");
@@ -1256,7 +1256,18 @@ test_destinations (void)
                                           NULL);
     g_autoptr(Reply) patch_enabled = api ("PATCH", "/api/v1/destinations/Faqja", "admin",
                                           "{\"enabled\": false}");
-    g_autoptr(Reply) delete_enabled = api ("DELETE", "/api/v1/destinations/Faqja", "admin",
+    gboolean held_when_disabled =
+      tribuna_engine_find_destination (world.engine, "Faqja") != NULL;
+    g_autoptr(Reply) reenabled = api ("PATCH", "/api/v1/destinations/Faqja", "admin",
+                                      "{\"enabled\": true}");
+    gboolean held_when_enabled =
+      tribuna_engine_find_destination (world.engine, "Faqja") != NULL;
+    g_autoptr(Reply) created_enabled = api ("POST", "/api/v1/destinations", "admin",
+                                    "{\"name\": \"Fshije\", \"url\": \"rtmp://127.0.0.1:1/live\", "
+                                    "\"key\": \"fshije-key-0123456789\"}");
+    gboolean held_when_created =
+      tribuna_engine_find_destination (world.engine, "Fshije") != NULL;
+    g_autoptr(Reply) delete_enabled = api ("DELETE", "/api/v1/destinations/Fshije", "admin",
                                            NULL);
     g_autoptr(Reply) patch_unknown = api ("PATCH", "/api/v1/destinations/Askund", "admin",
                                           "{\"enabled\": false}");
@@ -1264,8 +1275,15 @@ test_destinations (void)
     assert_error (patch_config, SOUP_STATUS_CONFLICT, "read-only");
     g_assert_nonnull (strstr (patch_config->body, "tribuna.conf"));
     assert_error (delete_config, SOUP_STATUS_CONFLICT, "read-only");
-    assert_error (patch_enabled, SOUP_STATUS_NOT_IMPLEMENTED, "not-implemented");
-    assert_error (delete_enabled, SOUP_STATUS_NOT_IMPLEMENTED, "not-implemented");
+    assert_status (patch_enabled, SOUP_STATUS_OK);
+    g_assert_false (held_when_disabled);   /* disabled: out of the engine */
+    assert_status (reenabled, SOUP_STATUS_OK);
+    g_assert_true (held_when_enabled);
+    assert_status (created_enabled, SOUP_STATUS_CREATED);
+    g_assert_true (held_when_created);
+    assert_status (delete_enabled, SOUP_STATUS_NO_CONTENT);
+    g_assert_null (tribuna_engine_find_destination (world.engine, "Fshije"));
+    g_assert_null (tribuna_accounts_get_destination (world.accounts, "Fshije", NULL));
     assert_error (patch_unknown, SOUP_STATUS_NOT_FOUND, "not-found");
   }
 

@@ -572,6 +572,49 @@ test_rtmps (Fixture       *fixture,
   assert_media (server_copy, tribuna_test_decode_duration (server_copy, NULL), TRUE);
 }
 
+/* Destinations come and go while on air; "on air" leaves disabled ones alone. */
+
+static void
+test_add_remove (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept_url = tribuna_test_nginx_url (fixture->nginx, "live", "kept");
+  g_autofree char *removed_url = tribuna_test_nginx_url (fixture->nginx, "live", "removed");
+  g_autofree char *spare_url = tribuna_test_nginx_url (fixture->nginx, "live", "spare");
+  TribunaDestination *kept, *removed, *spare;
+
+  start_program_and_recording (fixture);
+  kept = add_destination (fixture, "kept", kept_url, TRUE);
+  removed = add_destination (fixture, "removed", removed_url, TRUE);
+  g_object_ref (removed);
+  spare = add_destination (fixture, "spare", spare_url, TRUE);
+  g_assert_true (tribuna_engine_set_destination_enabled (fixture->engine, "spare", FALSE, &error));
+  g_assert_false (tribuna_engine_get_destination_enabled (fixture->engine, spare));
+
+  g_assert_true (tribuna_engine_go_on_air (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (kept, TRIBUNA_DESTINATION_LIVE, 10));
+  g_assert_true (wait_for_state (removed, TRIBUNA_DESTINATION_LIVE, 10));
+  g_assert_cmpint (tribuna_destination_get_state (spare), ==, TRIBUNA_DESTINATION_IDLE);
+
+  g_assert_true (tribuna_engine_remove_destination (fixture->engine, "removed", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tribuna_destination_get_state (removed), ==, TRIBUNA_DESTINATION_STOPPED);
+  g_assert_null (tribuna_engine_find_destination (fixture->engine, "removed"));
+  g_assert_cmpuint (g_list_model_get_n_items (tribuna_engine_get_destinations (fixture->engine)),
+                    ==, 2);
+  g_assert_false (tribuna_engine_remove_destination (fixture->engine, "removed", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_DESTINATION);
+  g_object_unref (removed);
+
+  /* The other one never noticed. */
+  tribuna_test_iterate_for (2);
+  g_assert_cmpint (tribuna_destination_get_state (kept), ==, TRIBUNA_DESTINATION_LIVE);
+  g_assert_cmpuint (tribuna_destination_get_attempts (kept), ==, 1);
+  g_assert_true (tribuna_engine_get_on_air (fixture->engine));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +635,7 @@ main (int   argc,
   ADD ("wedge", test_wedge, NULL);
   ADD ("disk-full", test_disk_full, NULL);
   ADD ("rtmps", test_rtmps, &tls);
+  ADD ("add-remove", test_add_remove, NULL);
 
   return g_test_run ();
 }

@@ -8,8 +8,8 @@
  * key is write-only: no reply carries it, only the masked URL.
  *
  * A disabled API destination is kept out of the engine altogether, so that going on air
- * cannot start it; enabling it adds it. The engine cannot yet remove or change a
- * destination it holds, so changing or deleting an enabled one answers 501.
+ * cannot start it; enabling it adds it. Changing an enabled one takes it out of the engine
+ * and puts the new one in (back on air if it was); deleting one takes it off air first.
  */
 #define G_LOG_DOMAIN "tribuna-http"
 
@@ -302,8 +302,8 @@ create_destination (TribunaHttpRequest *request)
     tribuna_accounts_delete_destination (server->accounts, name, NULL);
 }
 
-/* Config destinations cannot change here; API ones only while the engine does not hold
- * them (disabled). Answers and returns NULL when the change cannot be made. */
+/* Config destinations cannot change here; API ones can. Answers and returns NULL when
+ * the change cannot be made. */
 static TribunaStoredDestination *
 changeable (TribunaHttpRequest *request,
             const char         *name,
@@ -327,16 +327,6 @@ changeable (TribunaHttpRequest *request,
       return NULL;
     }
 
-  if (tribuna_engine_find_destination (server->engine, name) != NULL)
-    {
-      _tribuna_http_respond_error (request, SOUP_STATUS_NOT_IMPLEMENTED, "not-implemented",
-                                   "destination “%s” is enabled, and the engine cannot yet "
-                                   "%s a destination it holds: only a disabled one can be "
-                                   "changed or removed here", name, what);
-      tribuna_stored_destination_free (stored);
-      return NULL;
-    }
-
   return stored;
 }
 
@@ -350,6 +340,8 @@ update_destination (TribunaHttpRequest *request)
   g_autoptr(TribunaRtmpUrl) url = NULL;
   g_autoptr(GError) error = NULL;
   const char *url_text = NULL, *key = NULL;
+  TribunaDestination *held;
+  gboolean was_wanted;
 
   if (body == NULL)
     return;
@@ -383,9 +375,18 @@ update_destination (TribunaHttpRequest *request)
       return;
     }
 
+  /* The engine's copy goes; the new one (when enabled) takes its place, and
+   * goes back on air if the old one was. */
+  held = tribuna_engine_find_destination (server->engine, stored->name);
+  was_wanted = held != NULL && tribuna_destination_get_wanted (held);
+  if (held != NULL)
+    tribuna_engine_remove_destination (server->engine, stored->name, NULL);
+
   g_message ("destination “%s” changed by %s", stored->name,
              _tribuna_http_request_get_user (request));
   install (request, stored, SOUP_STATUS_OK);
+  if (was_wanted && stored->enabled && soup_server_message_get_status (request->msg) < 400)
+    tribuna_engine_start_destination (server->engine, stored->name, NULL);
 
   /* The engine refused it: saved as disabled, so the next start does not try again. */
   if (soup_server_message_get_status (request->msg) >= 400 && stored->enabled)
@@ -403,6 +404,10 @@ delete_destination (TribunaHttpRequest *request)
 
   if (stored == NULL)
     return;
+
+  /* Off air (a clean unpublish) before it is forgotten. */
+  if (tribuna_engine_find_destination (request->server->engine, stored->name) != NULL)
+    tribuna_engine_remove_destination (request->server->engine, stored->name, NULL);
 
   if (!tribuna_accounts_delete_destination (request->server->accounts, stored->name, &error))
     {
