@@ -270,6 +270,32 @@ column_optional (sqlite3_stmt *stmt,
   return sqlite3_column_int64 (stmt, column);
 }
 
+/* Steps a prepared, bound statement to its end, making a row struct of each row. */
+typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
+
+static GPtrArray *
+collect_rows (TribunaArchive  *self,
+              sqlite3_stmt    *stmt,
+              RowFunc          from_row,
+              GDestroyNotify   free_row,
+              const char      *what,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      _tribuna_archive_fail (self, rc, what, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
+}
+
 /* Runs a statement that returns no rows (or whose rows do not matter). */
 static gboolean
 run (TribunaArchive  *self,
@@ -834,8 +860,6 @@ tribuna_archive_list_sessions (TribunaArchive              *self,
                                GError                     **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -860,17 +884,8 @@ tribuna_archive_list_sessions (TribunaArchive              *self,
       bind_text (stmt, 3, filter->to_date);
     }
 
-  sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_session_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (sessions, session_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list sessions", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&sessions);
+  return collect_rows (self, stmt, (RowFunc) session_from_row, (GDestroyNotify) tribuna_session_free, "list sessions",
+                       error);
 }
 
 static gboolean
@@ -1170,8 +1185,6 @@ tribuna_archive_list_items (TribunaArchive  *self,
                             GError         **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -1182,17 +1195,8 @@ tribuna_archive_list_items (TribunaArchive  *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, session_id);
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_agenda_item_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (items, item_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list agenda items", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&items);
+  return collect_rows (self, stmt, (RowFunc) item_from_row, (GDestroyNotify) tribuna_agenda_item_free, "list agenda items",
+                       error);
 }
 
 TribunaAgendaItem *
@@ -1362,8 +1366,6 @@ tribuna_archive_list_markers (TribunaArchive  *self,
                               GError         **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) markers = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -1374,17 +1376,8 @@ tribuna_archive_list_markers (TribunaArchive  *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, session_id);
-  markers = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_marker_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (markers, marker_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list markers", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&markers);
+  return collect_rows (self, stmt, (RowFunc) marker_from_row, (GDestroyNotify) tribuna_marker_free, "list markers",
+                       error);
 }
 
 /* Segments *****************************************************************************/
@@ -1637,8 +1630,6 @@ tribuna_archive_list_segments (TribunaArchive  *self,
                                GError         **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) segments = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -1650,17 +1641,8 @@ tribuna_archive_list_segments (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  segments = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_segment_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (segments, segment_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list recording segments", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&segments);
+  return collect_rows (self, stmt, (RowFunc) segment_from_row, (GDestroyNotify) tribuna_segment_free, "list recording segments",
+                       error);
 }
 
 /* Events *******************************************************************************/
@@ -1767,8 +1749,6 @@ tribuna_archive_list_events (TribunaArchive  *self,
                              GError         **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -1780,17 +1760,8 @@ tribuna_archive_list_events (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  events = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_event_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (events, event_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list events", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&events);
+  return collect_rows (self, stmt, (RowFunc) event_from_row, (GDestroyNotify) tribuna_event_free, "list events",
+                       error);
 }
 
 /* Clips ********************************************************************************/
@@ -1879,8 +1850,6 @@ tribuna_archive_list_clips (TribunaArchive  *self,
                             GError         **error)
 {
   g_autoptr(TribunaStmt) stmt = NULL;
-  g_autoptr(GPtrArray) clips = NULL;
-  int rc;
 
   g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), NULL);
 
@@ -1894,15 +1863,6 @@ tribuna_archive_list_clips (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  clips = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_clip_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (clips, clip_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _tribuna_archive_fail (self, rc, "list clips", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&clips);
+  return collect_rows (self, stmt, (RowFunc) clip_from_row, (GDestroyNotify) tribuna_clip_free, "list clips",
+                       error);
 }
