@@ -884,8 +884,8 @@ tribuna_archive_list_sessions (TribunaArchive              *self,
       bind_text (stmt, 3, filter->to_date);
     }
 
-  return collect_rows (self, stmt, (RowFunc) session_from_row, (GDestroyNotify) tribuna_session_free, "list sessions",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) session_from_row, (GDestroyNotify) tribuna_session_free,
+                       "list sessions", error);
 }
 
 static gboolean
@@ -1195,8 +1195,8 @@ tribuna_archive_list_items (TribunaArchive  *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, session_id);
-  return collect_rows (self, stmt, (RowFunc) item_from_row, (GDestroyNotify) tribuna_agenda_item_free, "list agenda items",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) item_from_row, (GDestroyNotify) tribuna_agenda_item_free,
+                       "list agenda items", error);
 }
 
 TribunaAgendaItem *
@@ -1376,8 +1376,8 @@ tribuna_archive_list_markers (TribunaArchive  *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, session_id);
-  return collect_rows (self, stmt, (RowFunc) marker_from_row, (GDestroyNotify) tribuna_marker_free, "list markers",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) marker_from_row, (GDestroyNotify) tribuna_marker_free,
+                       "list markers", error);
 }
 
 /* Segments *****************************************************************************/
@@ -1641,8 +1641,8 @@ tribuna_archive_list_segments (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  return collect_rows (self, stmt, (RowFunc) segment_from_row, (GDestroyNotify) tribuna_segment_free, "list recording segments",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) segment_from_row, (GDestroyNotify) tribuna_segment_free,
+                       "list recording segments", error);
 }
 
 /* Events *******************************************************************************/
@@ -1760,8 +1760,8 @@ tribuna_archive_list_events (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  return collect_rows (self, stmt, (RowFunc) event_from_row, (GDestroyNotify) tribuna_event_free, "list events",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) event_from_row, (GDestroyNotify) tribuna_event_free,
+                       "list events", error);
 }
 
 /* Clips ********************************************************************************/
@@ -1863,6 +1863,6 @@ tribuna_archive_list_clips (TribunaArchive  *self,
     return NULL;
 
   bind_id (stmt, 1, session_id);
-  return collect_rows (self, stmt, (RowFunc) clip_from_row, (GDestroyNotify) tribuna_clip_free, "list clips",
-                       error);
+  return collect_rows (self, stmt, (RowFunc) clip_from_row, (GDestroyNotify) tribuna_clip_free,
+                       "list clips", error);
 }
