@@ -254,8 +254,8 @@ tribuna_engine_open_session (TribunaEngine  *self,
   if (session->state == TRIBUNA_SESSION_ENDED)
     {
       g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_SESSION,
-                   "session %" G_GINT64_FORMAT " (“%s”) has ended; it can be watched and clipped, "
-                   "not recorded again", session->id, session->title);
+                   "session %" G_GINT64_FORMAT " (“%s”) has ended; it can be watched and "
+                   "clipped, not recorded again", session->id, session->title);
       return FALSE;
     }
 

@@ -53,8 +53,10 @@ on_program_state (TribunaEngine    *engine,
   switch (tribuna_engine_get_program_state (engine))
     {
     case TRIBUNA_PROGRAM_RUNNING:
-      tribuna_status_log_print (FALSE, "program: running %ux%u at %u fps, %u kbit/s, source \"%s\" (%s)",
-                                tribuna_config_get_width (config), tribuna_config_get_height (config),
+      tribuna_status_log_print (FALSE,
+                                "program: running %ux%u at %u fps, %u kbit/s, source \"%s\" (%s)",
+                                tribuna_config_get_width (config),
+                                tribuna_config_get_height (config),
                                 tribuna_config_get_framerate (config),
                                 tribuna_config_get_video_bitrate (config), source->name, source->uri);
       break;
