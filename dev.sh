@@ -5,7 +5,8 @@
 #                   (test pattern and tone, recording into ~/.local/share/tribuna)
 #   ./dev.sh test   install what is needed, build with -Werror, run the whole test suite
 #
-# Also: ./dev.sh deps (only install packages), ./dev.sh build (only build).
+# Also: ./dev.sh deps (only install packages, and the web page's npm packages), ./dev.sh build
+# (only build).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,16 +24,44 @@ as_root() {
   fi
 }
 
+# Node.js from another source (NodeSource's nodejs carries npm and conflicts with Debian's
+# npm package): a working command counts as installed.
+provided_elsewhere() {
+  case "$1" in
+    nodejs) command -v node >/dev/null 2>&1 ;;
+    npm) command -v npm >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
 deps() {
   local packages missing=()
   packages=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/debian-packages.txt)
   for p in $packages; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || provided_elsewhere "$p" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "dev.sh: installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  web_deps
+}
+
+# The live page's hls.js and the browser test's playwright-core, exactly as
+# data/web/package-lock.json pins them; `npm ci` runs again only when that file changed.
+web_deps() {
+  local stamp=data/web/node_modules/.tribuna-package-lock.json
+  if [ -f "$stamp" ] && cmp -s data/web/package-lock.json "$stamp"; then
+    return
+  fi
+  echo "dev.sh: npm ci in data/web"
+  (cd data/web && npm ci --no-audit --no-fund)
+  cp data/web/package-lock.json "$stamp"
+  # hls.js is compiled into the binary: a build configured before it was there takes it now.
+  if [ -f "$build_dir/build.ninja" ]; then
+    meson setup --reconfigure "$build_dir" >/dev/null
   fi
 }
 
@@ -65,7 +94,7 @@ case "${1:-}" in
     exec meson test -C "$build_dir" --print-errorlogs "$@"
     ;;
   *)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

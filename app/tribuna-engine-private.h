@@ -22,6 +22,8 @@ struct _TribunaEngine
   TribunaFeed         *recorder_feed;
   GListStore          *destinations;
   GHashTable          *destination_feeds;   /* TribunaDestination → TribunaFeed */
+  TribunaHlsOutput    *hls;                 /* the public page's stream (tribuna-engine-live.c) */
+  TribunaFeed         *hls_feed;
   GHashTable          *disabled;            /* TribunaDestinations "on air" leaves alone */
 
   /* The session on program (tribuna-engine-session.c) */
@@ -88,5 +90,10 @@ void     _tribuna_engine_end_current_session (TribunaEngine      *self);
 void     _tribuna_engine_log_event           (TribunaEngine      *self,
                                               TribunaEventKind    kind,
                                               const char         *text);
+
+/* tribuna-engine-live.c */
+void     _tribuna_engine_live_init           (TribunaEngine      *self);
+void     _tribuna_engine_live_stop           (TribunaEngine      *self);
+void     _tribuna_engine_live_clear          (TribunaEngine      *self);
 
 G_END_DECLS

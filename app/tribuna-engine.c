@@ -162,6 +162,7 @@ tribuna_engine_dispose (GObject *object)
   if (self->destinations != NULL)
     g_list_store_remove_all (self->destinations);
   g_clear_pointer (&self->destination_feeds, g_hash_table_unref);
+  _tribuna_engine_live_clear (self);
   g_clear_pointer (&self->disabled, g_hash_table_unref);
   g_clear_object (&self->recorder);
   if (self->program != NULL)
@@ -361,6 +362,7 @@ tribuna_engine_new (TribunaConfig  *config,
 
   self->recorder_feed = tribuna_feed_new (TRIBUNA_FEED_LOSSLESS);
   tribuna_program_add_feed (self->program, self->recorder_feed);
+  _tribuna_engine_live_init (self);
 
   destinations = tribuna_config_get_destinations (config);
   for (guint i = 0; i < destinations->len; i++)
@@ -864,6 +866,7 @@ tribuna_engine_shutdown_async (TribunaEngine       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tribuna_engine_shutdown_async);
 
+  _tribuna_engine_live_stop (self);
   tribuna_engine_go_off_air (self);
   tribuna_engine_stop_recording_async (self, cancellable, on_shutdown_recording_stopped,
                                        g_steal_pointer (&task));

@@ -9,6 +9,7 @@
 #include "tribuna-archive.h"
 #include "tribuna-config.h"
 #include "tribuna-destination.h"
+#include "tribuna-hls-output.h"
 #include "tribuna-program.h"
 #include "tribuna-recorder.h"
 
@@ -84,6 +85,12 @@ void                 tribuna_engine_go_off_air          (TribunaEngine        *s
 gboolean             tribuna_engine_get_on_air          (TribunaEngine        *self);
 
 const char          *tribuna_engine_get_last_error      (TribunaEngine        *self);
+
+/* The public page's own live stream (tribuna-engine-live.c): it runs only while the
+ * program runs and a public session is live, outside its private parts. */
+TribunaHlsOutput    *tribuna_engine_get_hls_output      (TribunaEngine        *self);
+const char          *tribuna_engine_get_hls_directory   (TribunaEngine        *self);
+gboolean             tribuna_engine_get_live_public     (TribunaEngine        *self);
 
 /* Sessions (tribuna-engine-session.c). Every recording belongs to one: started
  * without, it gets an ad-hoc session that ends with it. */

@@ -23,6 +23,7 @@ static const struct {
   { "flvmux", "gstreamer1.0-plugins-good" },
   { "splitmuxsink", "gstreamer1.0-plugins-good" },
   { "mpegtsmux", "gstreamer1.0-plugins-bad" },
+  { "hlssink2", "gstreamer1.0-plugins-bad" },
   { "h264parse", "gstreamer1.0-plugins-bad" },
   { "aacparse", "gstreamer1.0-plugins-good" },
   { "clockoverlay", "gstreamer1.0-x" },

@@ -38,6 +38,7 @@ struct _TribunaFeed
   GstCaps           *video_caps;
   GstCaps           *audio_caps;
   gboolean           waiting_for_keyframe;
+  GstClockTime       not_before;
   GstClockTime       base_time;
   guint64            dropped;
   gint64             epoch_us;
@@ -160,6 +161,20 @@ tribuna_feed_attach (TribunaFeed *self,
   g_mutex_unlock (&self->lock);
 
   g_signal_emit (self, signals[KEYFRAME_NEEDED], 0);
+}
+
+/* An output that must not carry what came before an instant (the public live stream
+ * after a private part) starts at a keyframe captured after it: buffers carry the
+ * program's running time of their capture, so nothing earlier can slip through. */
+void
+tribuna_feed_set_not_before (TribunaFeed  *self,
+                             GstClockTime  running_time)
+{
+  g_return_if_fail (TRIBUNA_IS_FEED (self));
+
+  g_mutex_lock (&self->lock);
+  self->not_before = GST_CLOCK_TIME_IS_VALID (running_time) ? running_time : 0;
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -328,7 +343,7 @@ tribuna_feed_push_video (TribunaFeed *self,
   if (self->video != NULL)
     {
       if (self->waiting_for_keyframe && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT)
-          && GST_BUFFER_PTS_IS_VALID (buffer))
+          && GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_PTS (buffer) >= self->not_before)
         {
           self->waiting_for_keyframe = FALSE;
           self->base_time = GST_BUFFER_PTS (buffer);

@@ -30,6 +30,10 @@ void          tribuna_feed_attach           (TribunaFeed       *self,
                                              GstAppSrc         *video,
                                              GstAppSrc         *audio);
 void          tribuna_feed_detach           (TribunaFeed       *self);
+/* The next attach starts at the first keyframe at or after this program running time
+ * (0: the next keyframe): what was captured before never reaches that output. */
+void          tribuna_feed_set_not_before   (TribunaFeed       *self,
+                                             GstClockTime       running_time);
 GstCaps      *tribuna_feed_dup_video_caps   (TribunaFeed       *self);
 GstCaps      *tribuna_feed_dup_audio_caps   (TribunaFeed       *self);
 GstClockTime  tribuna_feed_get_base_time    (TribunaFeed       *self);

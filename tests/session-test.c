@@ -448,7 +448,11 @@ test_kill_and_continue (void)
   while (!g_str_has_prefix (line, "session "));
   session_id = g_ascii_strtoll (line + strlen ("session "), NULL, 10);
 
-  g_usleep (4 * G_USEC_PER_SEC);   /* a segment closes, the next is being written */
+  /* A segment closes, the next is being written. With 3 s segments and a keyframe every
+   * 2 s the first split comes 4 s in, give or take a frame (each output that attaches asks
+   * for a keyframe of its own: the public session's live page does): 5 s is safely past it
+   * and well before the next split. */
+  g_usleep (5 * G_USEC_PER_SEC);
   g_subprocess_send_signal (child, SIGKILL);
   g_subprocess_wait (child, NULL, NULL);
 

@@ -274,6 +274,24 @@ on_marker_state (TribunaEngine    *engine,
     }
 }
 
+/* The public page's own stream: "live page: live", "live page: stopped", … */
+static void
+on_live_page_state (TribunaHlsOutput *hls,
+                    GParamSpec       *pspec,
+                    TribunaStatusLog *self)
+{
+  TribunaHlsState state = tribuna_hls_output_get_state (hls);
+  const char *error = tribuna_hls_output_get_last_error (hls);
+
+  if (state == TRIBUNA_HLS_LIVE)
+    tribuna_status_log_print (FALSE, "live page: live (/live/" TRIBUNA_HLS_PLAYLIST_NAME ")");
+  else if (state == TRIBUNA_HLS_RESTARTING || state == TRIBUNA_HLS_FAILED)
+    tribuna_status_log_print (TRUE, "live page: %s: %s", tribuna_hls_state_to_string (state),
+                              error ? error : "unknown error");
+  else
+    tribuna_status_log_print (FALSE, "live page: %s", tribuna_hls_state_to_string (state));
+}
+
 TribunaStatusLog *
 tribuna_status_log_new (TribunaEngine *engine)
 {
@@ -289,6 +307,8 @@ tribuna_status_log_new (TribunaEngine *engine)
   g_signal_connect (engine, "notify::on-break", G_CALLBACK (on_marker_state), self);
   g_signal_connect (engine, "notify::private", G_CALLBACK (on_marker_state), self);
   g_signal_connect (destinations, "items-changed", G_CALLBACK (on_destinations_changed), self);
+  g_signal_connect (tribuna_engine_get_hls_output (engine), "notify::state",
+                    G_CALLBACK (on_live_page_state), self);
   watch_destinations (self, destinations, 0);
 
   return self;
@@ -312,6 +332,8 @@ tribuna_status_log_free (TribunaStatusLog *self)
       g_signal_handlers_disconnect_by_data (destination, self);
     }
   g_signal_handlers_disconnect_by_data (destinations, self);
+  if (tribuna_engine_get_hls_output (self->engine) != NULL)
+    g_signal_handlers_disconnect_by_data (tribuna_engine_get_hls_output (self->engine), self);
   g_signal_handlers_disconnect_by_data (self->engine, self);
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);

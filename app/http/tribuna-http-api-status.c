@@ -215,6 +215,7 @@ _tribuna_http_status_json (TribunaHttpServer *server)
   json_object_set_object_member (object, "recorder", _tribuna_http_recorder_json (server));
   json_object_set_boolean_member (object, "on_air", tribuna_engine_get_on_air (server->engine));
   json_object_set_array_member (object, "destinations", _tribuna_http_destinations_json (server));
+  json_object_set_object_member (object, "live_stream", _tribuna_http_live_stream_json (server));
   if (session != NULL)
     json_object_set_object_member (object, "session", session);
   else
@@ -223,26 +224,100 @@ _tribuna_http_status_json (TribunaHttpServer *server)
   return object;
 }
 
+/* The appliance's own live stream, for the operator (GET /status). */
+JsonObject *
+_tribuna_http_live_stream_json (TribunaHttpServer *server)
+{
+  JsonObject *object = json_object_new ();
+  TribunaHlsOutput *hls = tribuna_engine_get_hls_output (server->engine);
+  TribunaHlsState state = tribuna_hls_output_get_state (hls);
+
+  json_object_set_string_member (object, "state", tribuna_hls_state_to_string (state));
+  json_object_set_boolean_member (object, "public",
+                                  tribuna_engine_get_live_public (server->engine));
+  json_object_set_int_member (object, "segments", tribuna_hls_output_get_segments (hls));
+  json_object_set_int_member (object, "target_duration",
+                              tribuna_hls_output_get_target_duration (hls));
+  json_object_set_int_member (object, "restarts", tribuna_hls_output_get_restarts (hls));
+  set_string_or_null (object, "last_error", tribuna_hls_output_get_last_error (hls));
+  return object;
+}
+
+/* The next public session on the calendar (planned, from today on), for a page with
+ * nothing live; NULL when there is none. */
+static JsonObject *
+next_public_session_json (TribunaHttpServer *server)
+{
+  TribunaArchive *archive = tribuna_engine_get_archive (server->engine);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  TribunaSessionFilter filter = { .from_date = today };
+  g_autoptr(GPtrArray) sessions = tribuna_archive_list_sessions (archive, &filter, NULL);
+
+  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
+    {
+      const TribunaSession *session = g_ptr_array_index (sessions, i);
+      JsonObject *object;
+
+      if (!session->is_public || session->state != TRIBUNA_SESSION_PLANNED)
+        continue;
+
+      object = json_object_new ();
+      json_object_set_string_member (object, "title", session->title);
+      json_object_set_string_member (object, "type", tribuna_session_type_to_code (session->type));
+      json_object_set_string_member (object, "type_label",
+                                     tribuna_session_type_to_label (session->type));
+      json_object_set_string_member (object, "date", session->date);
+      set_string_or_null (object, "place", session->place);
+      return object;
+    }
+
+  return NULL;
+}
+
 /* What a citizen may know: whether the hall is on air and, for a public session, what is
- * being discussed — never during a private part, and nothing about the machinery. */
+ * being discussed — never during a private part, and nothing about the machinery. `live`
+ * says the page's own stream plays; its playlist URL names the run, so a page notices a
+ * new run (after a private part) and reloads its player. */
 JsonObject *
 _tribuna_http_public_status_json (TribunaHttpServer *server)
 {
   JsonObject *object = json_object_new ();
   const TribunaSession *session = tribuna_engine_get_session (server->engine);
   gboolean is_private = FALSE, on_break = FALSE;
+  gboolean live = tribuna_engine_get_live_public (server->engine);
   g_autofree char *item_number = get_string_property (server->engine, "item-number");
   g_autofree char *item_title = get_string_property (server->engine, "item-title");
   JsonObject *public_session;
+  JsonObject *next;
 
   g_object_get (server->engine, "private", &is_private, "on-break", &on_break, NULL);
   json_object_set_boolean_member (object, "on_air", tribuna_engine_get_on_air (server->engine));
+  json_object_set_boolean_member (object, "live", live);
+  if (live)
+    {
+      g_autofree char *playlist =
+        g_strdup_printf ("/live/" TRIBUNA_HLS_PLAYLIST_NAME "?run=%" G_GINT64_FORMAT,
+                         tribuna_hls_output_get_run (tribuna_engine_get_hls_output (
+                                                       server->engine)));
+
+      json_object_set_string_member (object, "playlist", playlist);
+    }
+  else
+    json_object_set_null_member (object, "playlist");
 
   if (session == NULL || !session->is_public || session->state != TRIBUNA_SESSION_LIVE)
     {
       json_object_set_null_member (object, "session");
+      next = next_public_session_json (server);
+      if (next != NULL)
+        json_object_set_object_member (object, "next", next);
+      else
+        json_object_set_null_member (object, "next");
       return object;
     }
+
+  json_object_set_null_member (object, "next");
 
   public_session = json_object_new ();
   json_object_set_string_member (public_session, "title", session->title);
@@ -284,6 +359,21 @@ object_to_data (TribunaHttpServer *server,
 }
 
 char *
+_tribuna_http_format_public_event (const char *kind,
+                                   const char *name,
+                                   gpointer    user_data)
+{
+  TribunaHttpServer *server = user_data;
+
+  /* Nothing about recorders, destinations or errors reaches an anonymous stream. */
+  if (!g_str_equal (kind, "session") && !g_str_equal (kind, "on-air")
+      && !g_str_equal (kind, "live"))
+    return NULL;
+
+  return object_to_data (server, _tribuna_http_public_status_json (server));
+}
+
+char *
 _tribuna_http_format_event (const char *kind,
                             const char *name,
                             gpointer    user_data)
@@ -311,6 +401,9 @@ _tribuna_http_format_event (const char *kind,
                                         tribuna_engine_get_on_air (server->engine));
       else if (g_str_equal (kind, "error"))
         set_string_or_null (object, "last_error", tribuna_engine_get_last_error (server->engine));
+      else if (g_str_equal (kind, "live"))
+        json_object_set_object_member (object, "live_stream",
+                                       _tribuna_http_live_stream_json (server));
       else if (g_str_equal (kind, "destinations"))
         json_object_set_array_member (object, "destinations",
                                       _tribuna_http_destinations_json (server));

@@ -277,6 +277,14 @@ on_engine_notify (TribunaEngine     *engine,
     }
 }
 
+static void
+on_hls_notify (TribunaHlsOutput  *hls,
+               GParamSpec        *pspec,
+               TribunaHttpEvents *self)
+{
+  mark (self, "live", NULL);
+}
+
 static gboolean
 on_keepalive (gpointer user_data)
 {
@@ -388,6 +396,8 @@ tribuna_http_events_dispose (GObject *object)
   if (self->engine != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->engine, self);
+      if (tribuna_engine_get_hls_output (self->engine) != NULL)
+        g_signal_handlers_disconnect_by_data (tribuna_engine_get_hls_output (self->engine), self);
       g_signal_handlers_disconnect_by_data (tribuna_engine_get_destinations (self->engine), self);
     }
   g_clear_object (&self->engine);
@@ -439,6 +449,8 @@ tribuna_http_events_new (TribunaEngine               *engine,
   self->format_data = user_data;
 
   g_signal_connect (engine, "notify", G_CALLBACK (on_engine_notify), self);
+  g_signal_connect (tribuna_engine_get_hls_output (engine), "notify::state",
+                    G_CALLBACK (on_hls_notify), self);
   g_signal_connect (tribuna_engine_get_destinations (engine), "items-changed",
                     G_CALLBACK (on_destinations_changed), self);
   watch_destinations (self);

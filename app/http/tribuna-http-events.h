@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 #define TRIBUNA_HTTP_EVENTS_MAX_UNSENT (1024 * 1024)
 
 /* The JSON data of one event: @kind is "program", "recorder", "on-air", "error",
- * "session", "destinations" or "destination" (then @name is the destination's). */
+ * "session", "live" (the HLS output's state), "destinations" or "destination" (then @name
+ * is the destination's). NULL: nothing is sent for it. */
 typedef char *(*TribunaHttpEventsFormatFunc) (const char *kind,
                                               const char *name,
                                               gpointer    user_data);

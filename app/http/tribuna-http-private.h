@@ -33,6 +33,8 @@ struct _TribunaHttpServer
   TribunaAccounts    *accounts;
   TribunaHttpAuth    *auth;
   TribunaHttpEvents  *events;
+  TribunaHttpEvents  *public_events;  /* the public page's: anonymous-safe fields only */
+  GHashTable         *assets;         /* the page's files, as sent (tribuna-http-public.c) */
   SoupServer         *soup;
   GPtrArray          *secrets;        /* every stream key we know, to keep out of replies */
 
@@ -71,6 +73,13 @@ const TribunaHttpRoute *_tribuna_http_destinations_routes  (void);
 const TribunaHttpRoute *_tribuna_http_control_routes       (void);
 const TribunaHttpRoute *_tribuna_http_sessions_routes      (void);
 const TribunaHttpRoute *_tribuna_http_accounts_routes      (void);
+const TribunaHttpRoute *_tribuna_http_public_routes        (void);
+
+/* tribuna-http-public.c: "/", "/static/…" and "/live/…" (TRUE when @msg was one of them,
+ * and is answered). */
+void        _tribuna_http_public_init             (TribunaHttpServer   *self);
+gboolean    _tribuna_http_public_handle           (TribunaHttpServer   *self,
+                                                   SoupServerMessage   *msg);
 
 /* tribuna-http-server.c */
 void        _tribuna_http_server_refresh_secrets  (TribunaHttpServer   *self);
@@ -145,6 +154,7 @@ gboolean    _tribuna_http_get_id                  (TribunaHttpRequest  *request,
 /* tribuna-http-api-status.c: the engine's state as JSON, for /status and the events. */
 JsonObject *_tribuna_http_status_json             (TribunaHttpServer   *server);
 JsonObject *_tribuna_http_public_status_json      (TribunaHttpServer   *server);
+JsonObject *_tribuna_http_live_stream_json        (TribunaHttpServer   *server);
 JsonObject *_tribuna_http_program_json            (TribunaHttpServer   *server);
 JsonObject *_tribuna_http_recorder_json           (TribunaHttpServer   *server);
 JsonObject *_tribuna_http_session_state_json      (TribunaHttpServer   *server);
@@ -152,6 +162,10 @@ JsonArray  *_tribuna_http_destinations_json       (TribunaHttpServer   *server);
 JsonObject *_tribuna_http_destination_json        (TribunaHttpServer   *server,
                                                    TribunaDestination  *destination);
 char       *_tribuna_http_format_event            (const char          *kind,
+                                                   const char          *name,
+                                                   gpointer             user_data);
+/* The public page's events: the whole public status on "session", "on-air" and "live". */
+char       *_tribuna_http_format_public_event     (const char          *kind,
                                                    const char          *name,
                                                    gpointer             user_data);
 char       *_tribuna_http_iso_time                (gint64               wall_us);

@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One handler sees every request. The path is split into segments and each is decoded on
- * its own (the server keeps raw paths), so an encoded "/" stays inside its segment and "."
- * or ".." segments are refused outright: nothing here serves files, but no route may ever
- * be reached through a path that does not spell it. Then: the route (404, or 405 with
+ * One handler sees every request. The public pages ("/", "/static/…", "/live/…") go to
+ * tribuna-http-public.c, the only place that serves files, each by a name it knows. For the
+ * API, the path is split into segments and each is decoded on its own (the server keeps
+ * raw paths), so an encoded "/" stays inside its segment and "." or ".." segments are
+ * refused outright: no route may ever be reached through a path that does not spell it. Then: the route (404, or 405 with
  * Allow), the caller (token or cookie), the role (401, 403), the CSRF token for a
  * state-changing request made with a cookie (403), and only then the handler. Body sizes
  * are checked as soon as the headers are in (413), before the body is stored.
@@ -33,6 +34,7 @@ static const RoutesFunc route_tables[] = {
   _tribuna_http_control_routes,
   _tribuna_http_sessions_routes,
   _tribuna_http_accounts_routes,
+  _tribuna_http_public_routes,
 };
 
 /* Secrets */
@@ -421,6 +423,9 @@ handler (SoupServer        *soup,
   TribunaHttpRequest *request;
   guint status = 0;
 
+  if (_tribuna_http_public_handle (self, msg))
+    return;
+
   route = route_for_message (msg, &segments, &status, allow);
   if (route == NULL)
     {
@@ -467,6 +472,8 @@ tribuna_http_server_dispose (GObject *object)
 
   tribuna_http_server_stop (self);
   g_clear_object (&self->events);
+  g_clear_object (&self->public_events);
+  g_clear_pointer (&self->assets, g_hash_table_unref);
   g_clear_object (&self->soup);
   g_clear_object (&self->auth);
   g_clear_object (&self->accounts);
@@ -514,6 +521,7 @@ tribuna_http_server_new (TribunaEngine   *engine,
   self->accounts = g_object_ref (accounts);
   self->auth = tribuna_http_auth_new (accounts);
   self->events = tribuna_http_events_new (engine, _tribuna_http_format_event, self);
+  _tribuna_http_public_init (self);
 
   /* Raw paths: segments are decoded one by one here, so "%2F" cannot split a name. */
   self->soup = soup_server_new ("server-header", "Tribuna", "raw-paths", TRUE, NULL);
@@ -640,6 +648,8 @@ tribuna_http_server_stop (TribunaHttpServer *self)
 
   if (self->events != NULL)
     tribuna_http_events_close_all (self->events);
+  if (self->public_events != NULL)
+    tribuna_http_events_close_all (self->public_events);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   self->port = 0;
