@@ -26,8 +26,9 @@
 #define PREROLL_NS (100 * GST_MSECOND)
 #define CHUNK_FRAMES 4096
 #define BITRATE 128000
-/* avenc_aac, like every AAC encoder, starts with one frame of priming that mp4mux does not
- * mark: without taking it off, re-encoded sound runs this much behind the picture. */
+/* avenc_aac, like every AAC encoder, starts with one frame of priming and does not say so:
+ * the frames after it move back by that much, and it becomes the writer's pre-roll (decoded,
+ * not played), or re-encoded sound would run this much behind the picture. */
 #define PRIMING_FRAMES 1024
 
 typedef struct {
@@ -217,14 +218,16 @@ collect_encoded (Render    *render,
       if (frame == NULL)
         return TRUE;
 
+      frame = gst_buffer_make_writable (frame);
       if (render->encoded++ == 0)
         {
-          gst_buffer_unref (frame);   /* the priming frame */
-          continue;
+          /* the priming frame: kept to be decoded, not played (the writer's pre-roll) */
+          GST_BUFFER_FLAG_SET (frame, GST_BUFFER_FLAG_DECODE_ONLY);
+          GST_BUFFER_PTS (frame) = 0;
         }
-      frame = gst_buffer_make_writable (frame);
-      GST_BUFFER_PTS (frame) -= gst_util_uint64_scale_int (PRIMING_FRAMES, GST_SECOND,
-                                                           render->rate);
+      else
+        GST_BUFFER_PTS (frame) -= gst_util_uint64_scale_int (PRIMING_FRAMES, GST_SECOND,
+                                                             render->rate);
       GST_BUFFER_DTS (frame) = GST_BUFFER_PTS (frame);
       g_queue_push_tail (render->frames, frame);
     }

@@ -20,7 +20,8 @@ typedef struct {
 } TribunaClipAudioSpan;
 
 /* The sound of @spans, one after the other with no gap, faded in over @fade_in and out over
- * the last @fade_out of @duration, as AAC frames (clip time) appended to @frames. */
+ * the last @fade_out of @duration, as AAC frames (clip time) appended to @frames. The first is
+ * the encoder's priming, flagged DECODE_ONLY: it goes before clip time 0. */
 gboolean tribuna_clip_render_audio (TribunaClipReader  *reader,
                                     GstCaps            *aac_caps,
                                     GArray             *spans,

@@ -214,6 +214,8 @@ make_overlay (TribunaClipEncoder *self)
 {
   GstElement *overlay = gst_element_factory_make ("textoverlay", NULL);
   g_autofree char *font = NULL;
+  /* textoverlay reads Pango markup: "Buxheti & KAB" would show nothing at all */
+  g_autofree char *text = g_markup_escape_text (self->title, -1);
 
   if (overlay == NULL)
     return NULL;
@@ -221,7 +223,7 @@ make_overlay (TribunaClipEncoder *self)
   /* Pango points at 96 dpi: lines about a twentieth of the picture's height, legible on a
    * phone without covering the speaker. */
   font = g_strdup_printf ("Sans Bold %u", MAX (self->settings.height / 30, 10));
-  g_object_set (overlay, "text", self->title, "font-desc", font, "shaded-background", TRUE,
+  g_object_set (overlay, "text", text, "font-desc", font, "shaded-background", TRUE,
                 "wrap-mode", 2 /* word-char */, NULL);
   gst_util_set_object_arg (G_OBJECT (overlay), "valignment", "bottom");
   gst_util_set_object_arg (G_OBJECT (overlay), "halignment", "center");

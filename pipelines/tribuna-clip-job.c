@@ -41,7 +41,7 @@
 #define WEIGHT_COPY 1.0
 #define WEIGHT_ENCODE 25.0
 #define WEIGHT_AUDIO 0.5
-#define WEIGHT_FINISH 0.04   /* of the whole: faststart's copy, the thumbnail */
+#define WEIGHT_FINISH 0.04   /* of the whole: the moov, the thumbnail, the renames */
 
 /* Re-encoded frames: constant quality close to the recording's 4 Mbit/s at 720p */
 #define QUANTIZER 20
@@ -85,6 +85,8 @@ typedef struct {
   GstCaps                  *audio_caps;
   int                       width;
   int                       height;
+  int                       fps_n;
+  int                       fps_d;
   gint64                    frame;    /* one frame's duration */
   char                     *profile;
   guint                     level_idc;
@@ -98,17 +100,22 @@ typedef struct {
   GstCaps                   *writer_video_caps;
   GQueue                    audio_rendered;   /* fades: the whole sound, re-encoded */
   GstCaps                   *audio_rendered_caps;
+  gboolean                  audio_started;
 
   /* Files */
   char                     *media_path;
   char                     *thumbnail_path;
   char                     *sidecar_path;
   char                     *media_tmp;
-  char                     *faststart_tmp;
   char                     *thumbnail_tmp;
   char                     *sidecar_tmp;
   TribunaClipWriter        *writer;
   GQueue                    before_writer;   /* (is_video, buffer) until the caps are known */
+
+  /* The thumbnail, made from the middle keyframe while the rest is copied */
+  GThread                  *thumbnail_thread;
+  GAsyncQueue              *thumbnail_keyframes;
+  gboolean                  thumbnail_tried;
 
   /* Progress */
   double                    total_weight;
@@ -117,6 +124,8 @@ typedef struct {
 
 typedef struct {
   gboolean   is_video;
+  gboolean   preroll;      /* sound: decoded before clip time 0, not played */
+  gint64     preroll_at;
   GstBuffer *buffer;
 } Pending;
 
@@ -155,14 +164,78 @@ remove_file (char **path)
   g_clear_pointer (path, g_free);
 }
 
+typedef struct {
+  GstCaps     *caps;
+  GAsyncQueue *keyframes;
+  char        *path;
+} ThumbnailWork;
+
+static gpointer
+thumbnail_thread (gpointer data)
+{
+  ThumbnailWork *work = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = tribuna_clip_write_thumbnail_from_keyframe (work->caps, work->keyframes, work->path,
+                                                   &error);
+  if (!ok)
+    g_debug ("no thumbnail from a copied keyframe: %s", error->message);
+  gst_caps_unref (work->caps);
+  g_async_queue_unref (work->keyframes);
+  g_free (work->path);
+  g_free (work);
+  return GINT_TO_POINTER (ok);
+}
+
+/* The thumbnail's thread starts with the copy and waits for the keyframe half-way. */
+static void
+start_thumbnail (Job *job)
+{
+  ThumbnailWork *work = g_new0 (ThumbnailWork, 1);
+
+  job->thumbnail_keyframes = g_async_queue_new_full ((GDestroyNotify) gst_buffer_unref);
+  work->caps = gst_caps_ref (job->video_caps);
+  work->keyframes = g_async_queue_ref (job->thumbnail_keyframes);
+  work->path = g_strdup (job->thumbnail_tmp);
+  job->thumbnail_thread = g_thread_new ("clip-thumbnail", thumbnail_thread, work);
+}
+
+static void
+give_thumbnail (Job       *job,
+                GstBuffer *keyframe)
+{
+  if (job->thumbnail_keyframes == NULL || job->thumbnail_tried)
+    return;
+
+  job->thumbnail_tried = TRUE;
+  g_async_queue_push (job->thumbnail_keyframes,
+                      keyframe != NULL ? gst_buffer_ref (keyframe) : gst_buffer_new ());
+}
+
+/* Whether the early thumbnail was made; FALSE when there was none. */
+static gboolean
+join_thumbnail (Job *job)
+{
+  gboolean ok;
+
+  if (job->thumbnail_thread == NULL)
+    return FALSE;
+
+  give_thumbnail (job, NULL);   /* none came: let it go */
+  ok = GPOINTER_TO_INT (g_thread_join (g_steal_pointer (&job->thumbnail_thread)));
+  g_clear_pointer (&job->thumbnail_keyframes, g_async_queue_unref);
+  return ok;
+}
+
 static void
 job_clear (Job *job)
 {
   g_clear_pointer (&job->writer, tribuna_clip_writer_free);
   g_clear_pointer (&job->reader, tribuna_clip_reader_free);
+  join_thumbnail (job);
   /* whatever is still temporary is a failure's or a cancel's leftover */
   remove_file (&job->media_tmp);
-  remove_file (&job->faststart_tmp);
   remove_file (&job->thumbnail_tmp);
   remove_file (&job->sidecar_tmp);
   g_clear_pointer (&job->private_ranges, g_array_unref);
@@ -245,6 +318,8 @@ read_source (Job     *job,
       fps_n = 30;
       fps_d = 1;
     }
+  job->fps_n = fps_n;
+  job->fps_d = fps_d;
   job->frame = gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
   job->profile = g_strdup (gst_structure_get_string (structure, "profile"));
 
@@ -436,9 +511,6 @@ prepare_files (Job     *job,
   job->media_tmp = make_temporary (request->directory, request->base_name, extension, error);
   if (job->media_tmp == NULL)
     return FALSE;
-  job->faststart_tmp = make_temporary (request->directory, request->base_name, "mdat", error);
-  if (job->faststart_tmp == NULL)
-    return FALSE;
   if (job->video)
     {
       job->thumbnail_tmp = make_temporary (request->directory, request->base_name, "jpg", error);
@@ -467,16 +539,32 @@ add_run (Piece   *piece,
   return run;
 }
 
-/* The end of the last frame before @b, on the frame grid that starts at @start. */
+/* The end of the last frame before @b, on the frame grid that starts at @start (the reader
+ * puts frames on it). */
 static gint64
 grid_end (Job    *job,
           gint64  start,
           gint64  b)
 {
-  /* TS timestamps are rounded to 90 kHz: a quarter frame of slack absorbs that */
-  gint64 frames = (b - start + job->frame - job->frame / 4 - 1) / job->frame;
+  guint64 unit = (guint64) job->fps_d * GST_SECOND;
+  guint64 frames = gst_util_uint64_scale_ceil ((guint64) MAX (b - start, 1), job->fps_n, unit);
 
-  return start + MAX (frames, 1) * job->frame;
+  return start + (gint64) gst_util_uint64_scale (MAX (frames, 1), unit, job->fps_n);
+}
+
+/* Where the piece's last frame ends: the next piece follows it in the clip. */
+static gboolean
+piece_end (Job     *job,
+           Piece   *piece,
+           GError **error)
+{
+  gint64 last;
+
+  if (!tribuna_clip_reader_frame_before (job->reader, piece->b, &last, error))
+    return FALSE;
+
+  piece->end = last >= piece->start ? last + job->frame : grid_end (job, piece->start, piece->b);
+  return TRUE;
 }
 
 static gboolean
@@ -495,7 +583,7 @@ plan_fast_piece (Job      *job,
     {
       if (!tribuna_clip_reader_sync_after (job->reader, piece->a, piece->b, &sync, NULL, error))
         return FALSE;
-      if (sync >= piece->b)
+      if (sync >= piece->b - TRIBUNA_CLIP_SLACK)
         {
           *dropped = TRUE;
           return TRUE;
@@ -520,7 +608,7 @@ plan_exact_piece (Job      *job,
   if (!tribuna_clip_reader_sync_after (job->reader, piece->a, piece->b, &sync, &first_frame,
                                        error))
     return FALSE;
-  if (first_frame >= piece->b)
+  if (first_frame >= piece->b - TRIBUNA_CLIP_SLACK)
     first_frame = piece->a;   /* no frame starts in it: the grid says where one would */
   piece->start = first_frame;
 
@@ -607,7 +695,13 @@ plan (Job     *job,
           continue;
         }
 
-      piece->end = job->video ? grid_end (job, piece->start, piece->b) : piece->b;
+      if (job->video && !piece_end (job, piece, error))
+        {
+          piece_free (piece);
+          return FALSE;
+        }
+      if (!job->video)
+        piece->end = piece->b;
       piece->output_at = output_at;
       output_at += piece->end - piece->start;
       g_ptr_array_add (job->pieces, piece);
@@ -686,7 +780,8 @@ render_run (Job     *job,
     return FALSE;
 
   encoder = tribuna_clip_encoder_new (job->video_caps, &job->settings,
-                                      clip_time (piece, run->from), job->cancellable, error);
+                                      clip_time (piece, run->from) - TRIBUNA_CLIP_SLACK,
+                                      job->cancellable, error);
   if (encoder == NULL)
     return FALSE;
 
@@ -701,17 +796,17 @@ render_run (Job     *job,
             return FALSE;
           break;
         }
-      if (!unit->is_video || unit->pts < sync)
+      if (!unit->is_video || unit->pts < sync - TRIBUNA_CLIP_SLACK)
         continue;
-      if (unit->pts >= run->to)
+      if (unit->pts >= run->to - TRIBUNA_CLIP_SLACK)
         break;
 
-      if (!tribuna_clip_encoder_push (encoder, unit->buffer, unit->caps,
+      if (!tribuna_clip_encoder_push (encoder, unit->buffer, NULL,
                                       clip_time (piece, unit->pts), job->frame, error))
         return FALSE;
-      if (unit->pts >= run->from)
+      if (unit->pts >= run->from - TRIBUNA_CLIP_SLACK)
         {
-          advance (job, seconds (unit->pts - last_pts) * WEIGHT_ENCODE);
+          advance (job, seconds (MAX (unit->pts - last_pts, 0)) * WEIGHT_ENCODE);
           last_pts = unit->pts;
         }
 
@@ -845,7 +940,8 @@ start_writer (Job      *job,
               GstCaps  *video_caps,
               GError  **error)
 {
-  job->writer = tribuna_clip_writer_new (job->media_tmp, job->faststart_tmp, job->cancellable);
+  job->writer = tribuna_clip_writer_new (job->media_tmp, job->cancellable);
+  tribuna_clip_writer_set_expected (job->writer, job->duration, job->pieces->len);
   if (job->video)
     tribuna_clip_writer_set_caps (job->writer, TRUE, video_caps);
   if (job->audio)
@@ -855,22 +951,35 @@ start_writer (Job      *job,
   if (!tribuna_clip_writer_start (job->writer, error))
     return FALSE;
 
+  /* re-encoded sound goes in whole: the writer interleaves it with the picture */
+  while (!g_queue_is_empty (&job->audio_rendered))
+    {
+      GstBuffer *frame = g_queue_pop_head (&job->audio_rendered);
+      gboolean ok;
+
+      if (GST_BUFFER_FLAG_IS_SET (frame, GST_BUFFER_FLAG_DECODE_ONLY))
+        ok = tribuna_clip_writer_push_preroll (job->writer, frame,
+                                               -(gint64) GST_BUFFER_DURATION (frame), error);
+      else
+        ok = tribuna_clip_writer_push (job->writer, FALSE, frame, error);
+      if (!ok)
+        return FALSE;
+    }
+
   while (!g_queue_is_empty (&job->before_writer))
     {
       Pending *pending = g_queue_pop_head (&job->before_writer);
-      gboolean ok = tribuna_clip_writer_push (job->writer, pending->is_video,
-                                              g_steal_pointer (&pending->buffer), error);
+      gboolean ok = pending->preroll
+                    ? tribuna_clip_writer_push_preroll (job->writer,
+                                                        g_steal_pointer (&pending->buffer),
+                                                        pending->preroll_at, error)
+                    : tribuna_clip_writer_push (job->writer, pending->is_video,
+                                                g_steal_pointer (&pending->buffer), error);
 
       g_free (pending);
       if (!ok)
         return FALSE;
     }
-
-  /* re-encoded sound goes in whole: the writer interleaves it with the picture */
-  while (!g_queue_is_empty (&job->audio_rendered))
-    if (!tribuna_clip_writer_push (job->writer, FALSE, g_queue_pop_head (&job->audio_rendered),
-                                   error))
-      return FALSE;
 
   return TRUE;
 }
@@ -892,6 +1001,25 @@ write_frame (Job        *job,
     }
 
   return tribuna_clip_writer_push (job->writer, is_video, buffer, error);
+}
+
+static gboolean
+write_preroll (Job        *job,
+               GstBuffer  *buffer,
+               gint64      clip_time,
+               GError    **error)
+{
+  Pending *pending;
+
+  if (job->writer != NULL)
+    return tribuna_clip_writer_push_preroll (job->writer, buffer, clip_time, error);
+
+  pending = g_new0 (Pending, 1);
+  pending->preroll = TRUE;
+  pending->preroll_at = clip_time;
+  pending->buffer = buffer;
+  g_queue_push_tail (&job->before_writer, pending);
+  return TRUE;
 }
 
 static gboolean
@@ -950,7 +1078,7 @@ run_at (Piece  *piece,
     {
       Run *run = g_ptr_array_index (piece->runs, i);
 
-      if (run->from <= t && t < run->to)
+      if (run->from - TRIBUNA_CLIP_SLACK <= t && t < run->to - TRIBUNA_CLIP_SLACK)
         return run;
     }
 
@@ -981,6 +1109,7 @@ write_piece (Job     *job,
   gboolean audio_done = !copy_audio;
   gint64 seek_to = piece->start;
   gint64 progress_at = piece->start;
+  g_autoptr(TribunaClipUnit) before = NULL;   /* the sound frame just before the piece */
   Run *first = piece->runs->len > 0 ? g_ptr_array_index (piece->runs, 0) : NULL;
 
   if (first != NULL && first->kind == RUN_ENCODE && job->render == TRIBUNA_CLIP_RENDER_FULL)
@@ -988,8 +1117,8 @@ write_piece (Job     *job,
       if (!tribuna_clip_reader_sync_before (job->reader, first->from, &seek_to, error))
         return FALSE;
       encoder = tribuna_clip_encoder_new (job->video_caps, &job->settings,
-                                          clip_time (piece, first->from), job->cancellable,
-                                          error);
+                                          clip_time (piece, first->from) - TRIBUNA_CLIP_SLACK,
+                                          job->cancellable, error);
       if (encoder == NULL)
         return FALSE;
     }
@@ -1011,10 +1140,25 @@ write_piece (Job     *job,
 
       if (!unit->is_video)
         {
-          if (audio_done || unit->pts < piece->start)
+          if (!audio_done && unit->pts < piece->start - TRIBUNA_CLIP_SLACK)
+            {
+              g_clear_pointer (&before, tribuna_clip_unit_free);
+              before = g_steal_pointer (&unit);
+              continue;
+            }
+          if (audio_done)
             continue;
+          /* The clip's first sound frame decodes right only after the one before it: that
+           * one goes in as a pre-roll the edit list does not play (unless it is private). */
+          if (!job->audio_started && before != NULL
+              && before->pts + before->duration >= unit->pts - TRIBUNA_CLIP_SLACK
+              && !_tribuna_clip_ranges_overlap (job->private_ranges, before->pts, piece->start)
+              && !write_preroll (job, gst_buffer_ref (before->buffer),
+                                 clip_time (piece, before->pts), error))
+            return FALSE;
+          job->audio_started = TRUE;
           /* only whole frames inside the piece: not a sample of private time */
-          if (unit->pts + unit->duration > piece->end)
+          if (unit->pts + unit->duration > piece->end + TRIBUNA_CLIP_SLACK)
             {
               audio_done = TRUE;
               continue;
@@ -1033,7 +1177,7 @@ write_piece (Job     *job,
 
       if (video_done)
         continue;
-      if (unit->pts >= piece->b)
+      if (unit->pts >= piece->b - TRIBUNA_CLIP_SLACK)
         {
           video_done = TRUE;
           continue;
@@ -1043,8 +1187,8 @@ write_piece (Job     *job,
       if (run == NULL)
         {
           /* before the first frame shown: what the re-encoder needs to decode it */
-          if (encoder != NULL && unit->pts >= seek_to
-              && !tribuna_clip_encoder_push (encoder, unit->buffer, unit->caps,
+          if (encoder != NULL && unit->pts >= seek_to - TRIBUNA_CLIP_SLACK
+              && !tribuna_clip_encoder_push (encoder, unit->buffer, NULL,
                                              clip_time (piece, unit->pts), job->frame, error))
             return FALSE;
           continue;
@@ -1066,7 +1210,7 @@ write_piece (Job     *job,
 
       if (run->kind == RUN_ENCODE)
         {
-          if (!tribuna_clip_encoder_push (encoder, unit->buffer, unit->caps,
+          if (!tribuna_clip_encoder_push (encoder, unit->buffer, NULL,
                                           clip_time (piece, unit->pts), job->frame, error)
               || !drain_encoder (job, encoder, FALSE, error))
             return FALSE;
@@ -1074,7 +1218,7 @@ write_piece (Job     *job,
         }
 
       /* COPY */
-      if (unit->caps != NULL && !same_codec_data (unit->caps, job->video_caps))
+      if (unit->new_format)
         {
           g_autofree char *at = tribuna_clip_format_time (unit->pts);
 
@@ -1084,6 +1228,9 @@ write_piece (Job     *job,
                        "separately", at);
           return FALSE;
         }
+      /* a copied keyframe half-way through is the thumbnail, made meanwhile on the other core */
+      if (unit->sync && clip_time (piece, unit->pts) >= job->duration / 2)
+        give_thumbnail (job, unit->buffer);
       if (!write_frame (job, TRUE, retime (unit->buffer, clip_time (piece, unit->pts),
                                            clip_time (piece, unit->dts), unit->duration),
                         error))
@@ -1114,6 +1261,9 @@ static gboolean
 write_media (Job     *job,
              GError **error)
 {
+  if (job->render != TRIBUNA_CLIP_RENDER_FULL && job->video)
+    start_thumbnail (job);
+
   if (job->render != TRIBUNA_CLIP_RENDER_FULL)
     {
       if (job->render == TRIBUNA_CLIP_RENDER_SMART && !render_smart_runs (job, error))
@@ -1382,6 +1532,7 @@ _tribuna_clip_job_run (TribunaClipRequest       *request,
 {
   Job job = { 0, };
   TribunaClipResult *result = NULL;
+  gint64 started = g_get_monotonic_time ();
 
   job.request = request;
   job.cancellable = cancellable;
@@ -1396,17 +1547,23 @@ _tribuna_clip_job_run (TribunaClipRequest       *request,
   job.reader = tribuna_clip_reader_new (request->segments, cancellable);
   if (!read_source (&job, error)
       || !choose_render (&job, error)
-      || !prepare_files (&job, error)
-      || !plan (&job, error)
-      || !render_audio (&job, error)
+      || !prepare_files (&job, error))
+    goto out;
+  g_debug ("probed in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  if (!plan (&job, error))
+    goto out;
+  g_debug ("planned in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  if (!render_audio (&job, error)
       || !write_media (&job, error))
     goto out;
   g_clear_pointer (&job.reader, tribuna_clip_reader_free);
+  g_debug ("written in %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
-  if (job.video
+  if (job.video && !join_thumbnail (&job)
       && !tribuna_clip_write_thumbnail (job.media_tmp, job.duration / 2, job.thumbnail_tmp,
                                         cancellable, error))
     goto out;
+  g_debug ("thumbnail in %.3f s", (g_get_monotonic_time () - started) / 1e6);
   if (!write_sidecar (&job, error)
       || g_cancellable_set_error_if_cancelled (cancellable, error)
       || !commit (&job, error))

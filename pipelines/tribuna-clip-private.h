@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* MPEG-TS keeps 90 kHz ticks: a frame meant for 110 s reads as 109.99999 s, and a segment's
+ * start (in ns, from the recorder) and its first frame disagree by as much. Times this close
+ * are the same instant when a frame is weighed against a boundary. */
+#define TRIBUNA_CLIP_SLACK ((gint64) 100 * GST_USECOND)
+
 typedef struct {
   char   *path;
   gint64  start;      /* on the session axis */

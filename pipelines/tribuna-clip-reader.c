@@ -2,15 +2,20 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One small pipeline per open segment:
+ * One small pipeline per open segment, nothing decoded and nothing parsed by GStreamer:
  *
- *   filesrc ─► tsdemux ─► queue ─► h264parse (AVC, AU) ─► appsink
- *                      └► queue ─► aacparse (raw) ───────► appsink
+ *   filesrc ─► tsdemux ─┬─► (probe) fakesink      H.264 PES: Annex B -> AVC, here
+ *                       └─► (probe) fakesink      AAC PES: ADTS -> raw frames, here
  *
- * pulled by the export's worker thread, which maps each frame onto the session axis. Nothing
- * is decoded here. tsdemux seeks by bisecting on PCR, which lands somewhere before the target
- * but not always far enough: every seek is checked against the first video frame it yields
- * and redone from further back when it overshot.
+ * The probes run in tsdemux's one streaming thread, so frames arrive in file order; they
+ * are handed to the export's worker in batches, which keeps the two threads from waking
+ * each other for every frame (h264parse and queues cost as much as the rest of a ten-minute
+ * copy). What h264parse and aacparse tell about the streams (size, frame rate, codec_data)
+ * comes from a probe with them, once.
+ *
+ * tsdemux seeks by bisecting on PCR, which lands somewhere before the target but not always
+ * far enough: every seek is checked against the first video frame it yields and redone from
+ * further back when it overshot.
  */
 #define G_LOG_DOMAIN "tribuna-clip"
 
@@ -23,43 +28,61 @@
 #include "tribuna-clip-reader.h"
 #include "tribuna-elements.h"
 
-#define PULL_TIMEOUT_NS (100 * GST_MSECOND)
+#define WAIT_STEP_US (100 * 1000)
 #define STALL_TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define FIRST_MARGIN_NS (GST_SECOND)
+#define BATCH_UNITS 64
+#define MAX_QUEUED_UNITS 1024
+
+static const int adts_rates[] = {
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350
+};
 
 typedef struct {
-  GstElement *pipeline;
-  GstElement *demux;
-  GstAppSink *video_sink;
-  GstAppSink *audio_sink;
-  GstElement *video_queue;
-  GstElement *audio_queue;
+  GstElement   *pipeline;
+  GstElement   *demux;
+  GstPad       *video_pad;       /* the fakesinks' sink pads, where the probes sit */
+  GstPad       *audio_pad;
+  GstElement   *video_sink;
+  GstElement   *audio_sink;
 
-  /* Set from tsdemux's streaming thread before it says no-more-pads */
-  GMutex      lock;
-  GCond       cond;
-  gboolean    pads_done;
-  gboolean    video_linked;
-  gboolean    audio_linked;
+  /* Shared with tsdemux's streaming thread */
+  GMutex        lock;
+  GCond         cond;
+  GQueue        batches;         /* GPtrArray of TribunaClipUnit, local time */
+  guint         queued;
+  gboolean      flushing;
+  gboolean      video_linked;
+  gboolean      audio_linked;
+  gboolean      pads_done;
+  gboolean      video_eos;
+  gboolean      audio_eos;
+  gboolean      consumer_waiting;
+  gboolean      producer_waiting;
 
-  GstClockTime base;          /* demuxer time of the segment's first video frame */
-  GstCaps    *video_caps;
-  GstCaps    *audio_caps;
+  /* Only tsdemux's streaming thread touches these */
+  GPtrArray    *batch;
+  gboolean      seen_video;
+
+  /* Read-only once the reader is made */
+  GPtrArray    *reference;       /* GBytes: the recording's own SPS and PPS NALs */
+  gint64        frame_duration;
 } OpenSegment;
 
 struct _TribunaClipReader
 {
   GArray          *segments;
   GCancellable    *cancellable;
+  GPtrArray       *reference;
+  gint64           frame_duration;
 
-  guint            index;      /* of the open segment; segments->len when none */
+  guint            index;        /* of the open segment; segments->len when none */
   OpenSegment     *open;
-  TribunaClipUnit *video_head;
-  TribunaClipUnit *audio_head;
+  GQueue           ready;        /* TribunaClipUnit, local time, taken from the batches */
+  GstClockTime     base;         /* demuxer time of the segment's first video frame */
   gboolean         video_done;
   gboolean         audio_done;
-  gboolean         first_video;   /* the next video frame is the segment's first */
-  gboolean         pristine;      /* nothing pulled since the segment was opened */
+  gboolean         pristine;     /* nothing taken since the segment was opened */
 };
 
 void
@@ -69,30 +92,7 @@ tribuna_clip_unit_free (TribunaClipUnit *unit)
     return;
 
   gst_clear_buffer (&unit->buffer);
-  gst_clear_caps (&unit->caps);
   g_free (unit);
-}
-
-gboolean
-tribuna_clip_au_is_idr (GstBuffer *buffer)
-{
-  GstMapInfo map;
-  gboolean idr = FALSE;
-
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return FALSE;
-
-  /* AVC: 4-byte big-endian lengths, as h264parse writes them */
-  for (gsize offset = 0; offset + 5 <= map.size && !idr;)
-    {
-      guint32 length = GST_READ_UINT32_BE (map.data + offset);
-
-      idr = (map.data[offset + 4] & 0x1f) == 5;
-      offset += 4 + (gsize) length;
-    }
-
-  gst_buffer_unmap (buffer, &map);
-  return idr;
 }
 
 static TribunaClipSegment *
@@ -102,28 +102,306 @@ segment_at (TribunaClipReader *self,
   return &g_array_index (self->segments, TribunaClipSegment, index);
 }
 
-/* Opening and closing a segment */
+/* Annex B to AVC, in the streaming thread */
 
-static void
-close_segment (TribunaClipReader *self)
+typedef struct {
+  gsize offset;
+  gsize size;
+} Nal;
+
+/* Where the start code (00 00 01) at or after @from is, or @size. */
+static gsize
+find_start_code (const guint8 *data,
+                 gsize         size,
+                 gsize         from)
 {
-  OpenSegment *open = g_steal_pointer (&self->open);
+  const guint8 *p = data + from + 2;
+  const guint8 *end = data + size;
 
-  g_clear_pointer (&self->video_head, tribuna_clip_unit_free);
-  g_clear_pointer (&self->audio_head, tribuna_clip_unit_free);
-  self->index = self->segments->len;
+  while (p < end)
+    {
+      const guint8 *one = memchr (p, 1, end - p);
 
-  if (open == NULL)
+      if (one == NULL)
+        break;
+      if (one[-1] == 0 && one[-2] == 0)
+        return one - 2 - data;
+      p = one + 1;
+    }
+
+  return size;
+}
+
+static gboolean
+is_reference (OpenSegment  *open,
+              const guint8 *nal,
+              gsize         size)
+{
+  for (guint i = 0; open->reference != NULL && i < open->reference->len; i++)
+    {
+      gsize ref_size;
+      const guint8 *ref = g_bytes_get_data (g_ptr_array_index (open->reference, i), &ref_size);
+
+      if (ref_size == size && memcmp (ref, nal, size) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static TribunaClipUnit *
+video_unit (OpenSegment *open,
+            GstBuffer   *input)
+{
+  GstMapInfo in, out;
+  Nal nals[64];
+  guint n_nals = 0;
+  gsize total = 0, at;
+  gboolean idr = FALSE, sps = FALSE, foreign = FALSE;
+  TribunaClipUnit *unit;
+  GstBuffer *output;
+
+  if (!gst_buffer_map (input, &in, GST_MAP_READ))
+    return NULL;
+
+  at = find_start_code (in.data, in.size, 0);
+  while (at < in.size && n_nals < G_N_ELEMENTS (nals))
+    {
+      gsize start = at + 3;
+      gsize next = find_start_code (in.data, in.size, start);
+      gsize end = next;
+      guint8 type;
+
+      /* a four-byte start code leaves its first zero behind */
+      while (end > start && in.data[end - 1] == 0)
+        end--;
+      at = next;
+      if (end <= start)
+        continue;
+
+      type = in.data[start] & 0x1f;
+      if (type == 9)
+        continue;   /* access unit delimiters mean nothing in MP4 */
+      if (type == 5)
+        idr = TRUE;
+      if (type == 7 || type == 8)
+        {
+          sps |= type == 7;
+          foreign |= open->reference != NULL && !is_reference (open, in.data + start,
+                                                               end - start);
+        }
+
+      nals[n_nals].offset = start;
+      nals[n_nals].size = end - start;
+      total += 4 + (end - start);
+      n_nals++;
+    }
+
+  if (n_nals == 0)
+    {
+      gst_buffer_unmap (input, &in);
+      return NULL;
+    }
+
+  output = gst_buffer_new_allocate (NULL, total, NULL);
+  gst_buffer_map (output, &out, GST_MAP_WRITE);
+  at = 0;
+  for (guint i = 0; i < n_nals; i++)
+    {
+      GST_WRITE_UINT32_BE (out.data + at, nals[i].size);
+      memcpy (out.data + at + 4, in.data + nals[i].offset, nals[i].size);
+      at += 4 + nals[i].size;
+    }
+  gst_buffer_unmap (output, &out);
+  gst_buffer_unmap (input, &in);
+
+  unit = g_new0 (TribunaClipUnit, 1);
+  unit->is_video = TRUE;
+  /* A segment opens on a keyframe: where splitmuxsink cut, with its parameter sets. */
+  unit->sync = idr || (!open->seen_video && sps);
+  unit->new_format = foreign;
+  open->seen_video = TRUE;
+  unit->buffer = output;
+  if (!unit->sync)
+    GST_BUFFER_FLAG_SET (output, GST_BUFFER_FLAG_DELTA_UNIT);
+  unit->pts = GST_BUFFER_PTS_IS_VALID (input) ? (gint64) GST_BUFFER_PTS (input)
+              : (gint64) GST_BUFFER_DTS (input);
+  unit->dts = GST_BUFFER_DTS_IS_VALID (input) ? (gint64) GST_BUFFER_DTS (input) : unit->pts;
+  unit->duration = open->frame_duration;
+
+  return unit;
+}
+
+/* ADTS to raw AAC frames; a PES may hold several. */
+static void
+audio_units (OpenSegment *open,
+             GstBuffer   *input,
+             GPtrArray   *into)
+{
+  GstMapInfo in;
+  gsize at = 0;
+  gint64 pts = GST_BUFFER_PTS_IS_VALID (input) ? (gint64) GST_BUFFER_PTS (input) : -1;
+
+  if (pts < 0 || !gst_buffer_map (input, &in, GST_MAP_READ))
     return;
 
-  if (gst_element_set_state (open->pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
-    g_warning ("a segment reader did not stop cleanly");
-  gst_clear_object (&open->pipeline);
-  gst_clear_caps (&open->video_caps);
-  gst_clear_caps (&open->audio_caps);
-  g_mutex_clear (&open->lock);
-  g_cond_clear (&open->cond);
-  g_free (open);
+  while (at + 7 <= in.size)
+    {
+      const guint8 *h = in.data + at;
+      gsize header, length;
+      guint rate_index, blocks;
+      TribunaClipUnit *unit;
+      int rate;
+
+      if (h[0] != 0xff || (h[1] & 0xf0) != 0xf0)
+        break;   /* lost sync: the rest of this PES is not ours to guess at */
+
+      header = (h[1] & 0x01) ? 7 : 9;
+      length = ((gsize) (h[3] & 0x03) << 11) | ((gsize) h[4] << 3) | (h[5] >> 5);
+      rate_index = (h[2] >> 2) & 0x0f;
+      blocks = (h[6] & 0x03) + 1;
+      if (length < header || at + length > in.size || rate_index >= G_N_ELEMENTS (adts_rates))
+        break;
+      rate = adts_rates[rate_index];
+
+      unit = g_new0 (TribunaClipUnit, 1);
+      unit->buffer = gst_buffer_copy_region (input, GST_BUFFER_COPY_MEMORY, at + header,
+                                             length - header);
+      unit->pts = pts;
+      unit->dts = pts;
+      unit->duration = (gint64) gst_util_uint64_scale_int (1024 * blocks, GST_SECOND, rate);
+      g_ptr_array_add (into, unit);
+
+      pts += unit->duration;
+      at += length;
+    }
+
+  gst_buffer_unmap (input, &in);
+}
+
+/* Handing batches over */
+
+static void
+free_batch (gpointer data)
+{
+  g_ptr_array_unref (data);
+}
+
+static GPtrArray *
+new_batch (void)
+{
+  return g_ptr_array_new_full (BATCH_UNITS, (GDestroyNotify) tribuna_clip_unit_free);
+}
+
+/* In the streaming thread; waits while the worker is far behind. */
+static void
+hand_over (OpenSegment *open)
+{
+  GPtrArray *batch = open->batch;
+
+  if (batch->len == 0)
+    return;
+  open->batch = new_batch ();
+
+  g_mutex_lock (&open->lock);
+  while (!open->flushing && open->queued >= MAX_QUEUED_UNITS)
+    {
+      open->producer_waiting = TRUE;
+      g_cond_wait (&open->cond, &open->lock);
+    }
+  open->producer_waiting = FALSE;
+
+  if (open->flushing)
+    g_ptr_array_unref (batch);
+  else
+    {
+      open->queued += batch->len;
+      g_queue_push_tail (&open->batches, batch);
+      if (open->consumer_waiting)
+        g_cond_broadcast (&open->cond);
+    }
+  g_mutex_unlock (&open->lock);
+}
+
+static GstPadProbeReturn
+on_probe (GstPad          *pad,
+          GstPadProbeInfo *info,
+          gpointer         user_data)
+{
+  OpenSegment *open = user_data;
+  gboolean is_video = pad == open->video_pad;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = gst_pad_probe_info_get_buffer (info);
+      gboolean flushing;
+
+      g_mutex_lock (&open->lock);
+      flushing = open->flushing;
+      g_mutex_unlock (&open->lock);
+
+      if (!flushing)
+        {
+          if (is_video)
+            {
+              TribunaClipUnit *unit = video_unit (open, buffer);
+
+              if (unit != NULL)
+                g_ptr_array_add (open->batch, unit);
+            }
+          else
+            audio_units (open, buffer, open->batch);
+
+          if (open->batch->len >= BATCH_UNITS)
+            hand_over (open);
+        }
+      return GST_PAD_PROBE_DROP;
+    }
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
+                                        | GST_PAD_PROBE_TYPE_EVENT_FLUSH))
+    {
+      GstEvent *event = gst_pad_probe_info_get_event (info);
+
+      switch (GST_EVENT_TYPE (event))
+        {
+        case GST_EVENT_FLUSH_START:
+          /* from the seeking thread: frees the streaming thread if it waits on us */
+          g_mutex_lock (&open->lock);
+          open->flushing = TRUE;
+          g_cond_broadcast (&open->cond);
+          g_mutex_unlock (&open->lock);
+          break;
+
+        case GST_EVENT_FLUSH_STOP:
+          /* still the seeking thread, before tsdemux streams again from the new place */
+          g_mutex_lock (&open->lock);
+          g_queue_clear_full (&open->batches, free_batch);
+          open->queued = 0;
+          g_ptr_array_set_size (open->batch, 0);
+          open->video_eos = !open->video_linked && open->pads_done;
+          open->audio_eos = !open->audio_linked && open->pads_done;
+          open->flushing = FALSE;
+          g_mutex_unlock (&open->lock);
+          break;
+
+        case GST_EVENT_EOS:
+          hand_over (open);
+          g_mutex_lock (&open->lock);
+          if (is_video)
+            open->video_eos = TRUE;
+          else
+            open->audio_eos = TRUE;
+          g_cond_broadcast (&open->cond);
+          g_mutex_unlock (&open->lock);
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return GST_PAD_PROBE_OK;
 }
 
 static void
@@ -132,77 +410,40 @@ on_pad_added (GstElement  *demux,
               OpenSegment *open)
 {
   g_autoptr(GstCaps) caps = gst_pad_query_caps (pad, NULL);
-  GstStructure *structure = gst_caps_get_structure (caps, 0);
-  const char *name = gst_structure_get_name (structure);
-  GstElement *queue = NULL;
+  const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  GstPad *sinkpad = NULL;
 
   g_mutex_lock (&open->lock);
   if (g_str_equal (name, "video/x-h264") && !open->video_linked)
     {
-      queue = open->video_queue;
+      sinkpad = open->video_pad;
       open->video_linked = TRUE;
     }
   else if (g_str_equal (name, "audio/mpeg") && !open->audio_linked)
     {
-      queue = open->audio_queue;
+      sinkpad = open->audio_pad;
       open->audio_linked = TRUE;
     }
   g_mutex_unlock (&open->lock);
 
-  if (queue != NULL)
-    {
-      g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (queue, "sink");
-
-      if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
-        g_warning ("cannot link the demuxer's %s stream", name);
-    }
-  /* anything else (teletext, a second programme) stays unlinked: tsdemux drops it */
+  /* anything else (a second programme, teletext) stays unlinked: tsdemux drops it */
+  if (sinkpad != NULL && gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    g_warning ("cannot link the demuxer's %s stream", name);
 }
 
 static void
 on_no_more_pads (GstElement  *demux,
                  OpenSegment *open)
 {
-  gboolean video_linked, audio_linked;
-
   g_mutex_lock (&open->lock);
   open->pads_done = TRUE;
-  video_linked = open->video_linked;
-  audio_linked = open->audio_linked;
+  open->video_eos |= !open->video_linked;
+  open->audio_eos |= !open->audio_linked;
   g_cond_broadcast (&open->cond);
   g_mutex_unlock (&open->lock);
-
-  /* A branch with no stream ends at once, so it does not hold up the preroll. */
-  if (!video_linked)
-    gst_element_send_event (open->video_queue, gst_event_new_eos ());
-  if (!audio_linked)
-    gst_element_send_event (open->audio_queue, gst_event_new_eos ());
 }
 
-static GstElement *
-add_branch (GstBin      *bin,
-            GstElement  *parser,
-            const char  *caps_text,
-            GstElement **out_queue)
-{
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
-  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
-  GstElement *sink = gst_element_factory_make ("appsink", NULL);
-  g_autoptr(GstCaps) caps = gst_caps_from_string (caps_text);
-
-  /* Bounded, but deep enough for any interleaving mpegtsmux writes. */
-  g_object_set (queue, "max-size-buffers", 0, "max-size-bytes", 0,
-                "max-size-time", (guint64) 5 * GST_SECOND, NULL);
-  g_object_set (filter, "caps", caps, NULL);
-  g_object_set (sink, "sync", FALSE, "max-buffers", 64, "enable-last-sample", FALSE, NULL);
-
-  gst_bin_add_many (bin, queue, parser, filter, sink, NULL);
-  if (!gst_element_link_many (queue, parser, filter, sink, NULL))
-    return NULL;
-
-  *out_queue = queue;
-  return sink;
-}
+/* Errors */
 
 /* Empties the bus (nothing else reads it) and turns the first error into @error. */
 static gboolean
@@ -233,48 +474,103 @@ bus_error (GstElement  *pipeline,
   return failed;
 }
 
-static gboolean
-wait_for_state (TribunaClipReader  *self,
-                const char         *path,
-                GError            **error)
+/* Opening and closing a segment */
+
+static void
+close_segment (TribunaClipReader *self)
 {
-  GstStateChangeReturn ret;
-  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_US;
+  OpenSegment *open = g_steal_pointer (&self->open);
 
-  do
-    {
-      if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
-        return FALSE;
-      ret = gst_element_get_state (self->open->pipeline, NULL, NULL, PULL_TIMEOUT_NS);
-    }
-  while (ret == GST_STATE_CHANGE_ASYNC && g_get_monotonic_time () < deadline);
+  g_queue_clear_full (&self->ready, (GDestroyNotify) tribuna_clip_unit_free);
+  self->index = self->segments->len;
 
-  if (ret == GST_STATE_CHANGE_FAILURE || ret == GST_STATE_CHANGE_ASYNC)
-    {
-      if (!bus_error (self->open->pipeline, path, error))
-        g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
-                     "cannot read the recording segment %s: it is not an MPEG-TS file with "
-                     "H.264 or AAC", path);
-      return FALSE;
-    }
+  if (open == NULL)
+    return;
 
-  return TRUE;
+  /* a streaming thread waiting for room must let go before the state change */
+  g_mutex_lock (&open->lock);
+  open->flushing = TRUE;
+  g_cond_broadcast (&open->cond);
+  g_mutex_unlock (&open->lock);
+
+  if (gst_element_set_state (open->pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+    g_warning ("a segment reader did not stop cleanly");
+  gst_clear_object (&open->video_pad);
+  gst_clear_object (&open->audio_pad);
+  gst_clear_object (&open->pipeline);
+  g_queue_clear_full (&open->batches, free_batch);
+  g_ptr_array_unref (open->batch);
+  g_mutex_clear (&open->lock);
+  g_cond_clear (&open->cond);
+  g_free (open);
 }
 
-static GstClockTime
-preroll_time (GstAppSink *sink,
-              GstCaps   **caps)
+static GstPad *
+add_sink (OpenSegment *open)
 {
-  g_autoptr(GstSample) sample = gst_app_sink_try_pull_preroll (sink, 0);
-  GstBuffer *buffer;
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstPad *pad;
 
-  if (sample == NULL)
-    return GST_CLOCK_TIME_NONE;
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+  gst_bin_add (GST_BIN (open->pipeline), sink);
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
+                          | GST_PAD_PROBE_TYPE_EVENT_FLUSH, on_probe, open, NULL);
+  return pad;
+}
 
-  buffer = gst_sample_get_buffer (sample);
-  if (caps != NULL && gst_sample_get_caps (sample) != NULL)
-    *caps = gst_caps_ref (gst_sample_get_caps (sample));
-  return GST_BUFFER_PTS_IS_VALID (buffer) ? GST_BUFFER_PTS (buffer) : GST_BUFFER_DTS (buffer);
+/* Takes what the streaming thread has handed over into self->ready; waits when there is
+ * nothing yet. FALSE on error; TRUE with nothing new at the end of the segment. */
+static gboolean
+take_batches (TribunaClipReader  *self,
+              gboolean           *ended,
+              GError            **error)
+{
+  OpenSegment *open = self->open;
+  const char *path = segment_at (self, self->index)->path;
+  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_US;
+  GQueue taken = G_QUEUE_INIT;
+
+  *ended = FALSE;
+  g_mutex_lock (&open->lock);
+  while (g_queue_is_empty (&open->batches) && !(open->video_eos && open->audio_eos))
+    {
+      g_mutex_unlock (&open->lock);
+      if (g_cancellable_set_error_if_cancelled (self->cancellable, error)
+          || bus_error (open->pipeline, path, error))
+        return FALSE;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
+                       "reading the recording segment %s stalled", path);
+          return FALSE;
+        }
+      g_mutex_lock (&open->lock);
+      if (!g_queue_is_empty (&open->batches) || (open->video_eos && open->audio_eos))
+        break;
+      open->consumer_waiting = TRUE;
+      g_cond_wait_until (&open->cond, &open->lock, g_get_monotonic_time () + WAIT_STEP_US);
+      open->consumer_waiting = FALSE;
+    }
+
+  taken = open->batches;
+  g_queue_init (&open->batches);
+  open->queued = 0;
+  if (open->producer_waiting)
+    g_cond_broadcast (&open->cond);
+  *ended = g_queue_is_empty (&taken);
+  g_mutex_unlock (&open->lock);
+
+  while (!g_queue_is_empty (&taken))
+    {
+      GPtrArray *batch = g_queue_pop_head (&taken);
+
+      for (guint i = 0; i < batch->len; i++)
+        g_queue_push_tail (&self->ready, g_steal_pointer (&batch->pdata[i]));
+      g_ptr_array_unref (batch);
+    }
+
+  return !bus_error (open->pipeline, path, error);
 }
 
 static gboolean
@@ -284,9 +580,8 @@ open_segment (TribunaClipReader  *self,
 {
   TribunaClipSegment *segment = segment_at (self, index);
   g_autoptr(GError) local_error = NULL;
-  GstElement *source, *h264parse, *aacparse;
+  GstElement *source;
   OpenSegment *open;
-  GstClockTime video_base, audio_base;
 
   if (self->open != NULL && self->index == index)
     return TRUE;
@@ -302,70 +597,81 @@ open_segment (TribunaClipReader  *self,
   open = g_new0 (OpenSegment, 1);
   g_mutex_init (&open->lock);
   g_cond_init (&open->cond);
+  g_queue_init (&open->batches);
+  open->batch = new_batch ();
+  open->reference = self->reference;
+  open->frame_duration = self->frame_duration;
   self->open = open;
   self->index = index;
-  self->video_done = self->audio_done = FALSE;
-  self->first_video = TRUE;
   self->pristine = TRUE;
+  self->video_done = self->audio_done = FALSE;
+  self->base = GST_CLOCK_TIME_NONE;
 
   open->pipeline = gst_object_ref_sink (gst_pipeline_new ("clip-reader"));
   source = gst_element_factory_make ("filesrc", NULL);
   open->demux = tribuna_make_element ("tsdemux", NULL, &local_error);
-  h264parse = tribuna_make_element ("h264parse", NULL, &local_error);
-  aacparse = tribuna_make_element ("aacparse", NULL, &local_error);
-  if (open->demux == NULL || h264parse == NULL || aacparse == NULL)
+  if (open->demux == NULL)
     {
-      g_clear_object (&open->demux);
-      g_clear_object (&h264parse);
-      g_clear_object (&aacparse);
+      gst_object_unref (gst_object_ref_sink (source));
       g_propagate_error (error, g_steal_pointer (&local_error));
       close_segment (self);
       return FALSE;
     }
-
   g_object_set (source, "location", segment->path, NULL);
   gst_bin_add_many (GST_BIN (open->pipeline), source, open->demux, NULL);
   gst_element_link (source, open->demux);
-  open->video_sink = GST_APP_SINK (add_branch (GST_BIN (open->pipeline), h264parse,
-                                               "video/x-h264,stream-format=avc,alignment=au",
-                                               &open->video_queue));
-  open->audio_sink = GST_APP_SINK (add_branch (GST_BIN (open->pipeline), aacparse,
-                                               "audio/mpeg,mpegversion=4,stream-format=raw",
-                                               &open->audio_queue));
+  open->video_pad = add_sink (open);
+  open->audio_pad = add_sink (open);
   g_signal_connect (open->demux, "pad-added", G_CALLBACK (on_pad_added), open);
   g_signal_connect (open->demux, "no-more-pads", G_CALLBACK (on_no_more_pads), open);
 
-  if (gst_element_set_state (open->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE
-      || !wait_for_state (self, segment->path, error))
+  if (gst_element_set_state (open->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      if (error != NULL && *error == NULL && !bus_error (open->pipeline, segment->path, error))
+      if (!bus_error (open->pipeline, segment->path, error))
         g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
                      "cannot open the recording segment %s", segment->path);
       close_segment (self);
       return FALSE;
     }
 
-  /* Where the segment's time starts: its first video frame, the keyframe it was opened with. */
-  video_base = preroll_time (open->video_sink, &open->video_caps);
-  audio_base = preroll_time (open->audio_sink, &open->audio_caps);
-  open->base = GST_CLOCK_TIME_IS_VALID (video_base) ? video_base : audio_base;
-  self->video_done = !GST_CLOCK_TIME_IS_VALID (video_base);
-  self->audio_done = !GST_CLOCK_TIME_IS_VALID (audio_base);
-  if (!GST_CLOCK_TIME_IS_VALID (open->base))
+  /* The segment's time starts at its first video frame, the keyframe it was opened with. */
+  while (!GST_CLOCK_TIME_IS_VALID (self->base))
     {
-      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
-                   "the recording segment %s holds no H.264 video or AAC sound", segment->path);
-      close_segment (self);
-      return FALSE;
-    }
+      gboolean ended;
 
-  if (gst_element_set_state (open->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      if (!bus_error (open->pipeline, segment->path, error))
-        g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
-                     "cannot play the recording segment %s", segment->path);
-      close_segment (self);
-      return FALSE;
+      for (GList *link = self->ready.head; link != NULL; link = link->next)
+        {
+          TribunaClipUnit *unit = link->data;
+
+          if (unit->is_video)
+            {
+              self->base = (GstClockTime) unit->pts;
+              break;
+            }
+        }
+      if (GST_CLOCK_TIME_IS_VALID (self->base))
+        break;
+
+      if (!take_batches (self, &ended, error))
+        {
+          close_segment (self);
+          return FALSE;
+        }
+      if (ended)
+        {
+          /* sound only: its first frame starts the segment */
+          TribunaClipUnit *first = g_queue_peek_head (&self->ready);
+
+          if (first == NULL)
+            {
+              g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
+                           "the recording segment %s holds no H.264 video or AAC sound",
+                           segment->path);
+              close_segment (self);
+              return FALSE;
+            }
+          self->base = (GstClockTime) first->pts;
+        }
     }
 
   return TRUE;
@@ -380,6 +686,7 @@ tribuna_clip_reader_new (GArray       *segments,
   self->segments = g_array_ref (segments);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   self->index = segments->len;
+  g_queue_init (&self->ready);
 
   return self;
 }
@@ -391,9 +698,141 @@ tribuna_clip_reader_free (TribunaClipReader *self)
     return;
 
   close_segment (self);
+  g_clear_pointer (&self->reference, g_ptr_array_unref);
   g_array_unref (self->segments);
   g_clear_object (&self->cancellable);
   g_free (self);
+}
+
+/* Probing, with the parsers */
+
+static GstElement *
+add_probe_branch (GstBin      *bin,
+                  const char  *parser_name,
+                  const char  *caps_text,
+                  GstElement **out_queue)
+{
+  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *parser = gst_element_factory_make (parser_name, NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  g_autoptr(GstCaps) caps = gst_caps_from_string (caps_text);
+
+  if (parser == NULL)
+    {
+      gst_object_unref (gst_object_ref_sink (queue));
+      gst_object_unref (gst_object_ref_sink (filter));
+      gst_object_unref (gst_object_ref_sink (sink));
+      return NULL;
+    }
+
+  g_object_set (filter, "caps", caps, NULL);
+  g_object_set (sink, "sync", FALSE, "max-buffers", 1, "enable-last-sample", FALSE, NULL);
+  gst_bin_add_many (bin, queue, parser, filter, sink, NULL);
+  gst_element_link_many (queue, parser, filter, sink, NULL);
+  *out_queue = queue;
+  return sink;
+}
+
+typedef struct {
+  GstElement *video_queue;
+  GstElement *audio_queue;
+  GMutex      lock;
+  gboolean    video_linked;
+  gboolean    audio_linked;
+} ProbeLinks;
+
+static void
+on_probe_pad_added (GstElement *demux,
+                    GstPad     *pad,
+                    ProbeLinks *links)
+{
+  g_autoptr(GstCaps) caps = gst_pad_query_caps (pad, NULL);
+  const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  GstElement *queue = NULL;
+
+  g_mutex_lock (&links->lock);
+  if (g_str_equal (name, "video/x-h264") && !links->video_linked)
+    {
+      queue = links->video_queue;
+      links->video_linked = TRUE;
+    }
+  else if (g_str_equal (name, "audio/mpeg") && !links->audio_linked)
+    {
+      queue = links->audio_queue;
+      links->audio_linked = TRUE;
+    }
+  g_mutex_unlock (&links->lock);
+
+  if (queue != NULL)
+    {
+      g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (queue, "sink");
+
+      gst_pad_link (pad, sinkpad);
+    }
+}
+
+static void
+on_probe_no_more_pads (GstElement *demux,
+                       ProbeLinks *links)
+{
+  gboolean video_linked, audio_linked;
+
+  g_mutex_lock (&links->lock);
+  video_linked = links->video_linked;
+  audio_linked = links->audio_linked;
+  g_mutex_unlock (&links->lock);
+
+  /* a branch with no stream ends at once, so it does not hold up the preroll */
+  if (!video_linked)
+    gst_element_send_event (links->video_queue, gst_event_new_eos ());
+  if (!audio_linked)
+    gst_element_send_event (links->audio_queue, gst_event_new_eos ());
+}
+
+static GstCaps *
+preroll_caps (GstElement *sink)
+{
+  g_autoptr(GstSample) sample = gst_app_sink_try_pull_preroll (GST_APP_SINK (sink), 0);
+
+  if (sample == NULL || gst_sample_get_caps (sample) == NULL)
+    return NULL;
+  return gst_caps_ref (gst_sample_get_caps (sample));
+}
+
+static GPtrArray *
+parameter_sets (GstCaps *caps)
+{
+  const GValue *value = gst_structure_get_value (gst_caps_get_structure (caps, 0), "codec_data");
+  GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GstMapInfo map;
+  GstBuffer *avcc;
+  gsize at = 6;
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GST_TYPE_BUFFER))
+    return sets;
+  avcc = gst_value_get_buffer (value);
+  if (!gst_buffer_map (avcc, &map, GST_MAP_READ))
+    return sets;
+
+  /* avcC: n SPS after byte 5, then a count of PPS; each with a 16-bit length */
+  for (guint kind = 0; kind < 2 && map.size > 6; kind++)
+    {
+      guint count = kind == 0 ? (map.data[5] & 0x1f) : (at < map.size ? map.data[at++] : 0);
+
+      for (guint i = 0; i < count && at + 2 <= map.size; i++)
+        {
+          gsize length = GST_READ_UINT16_BE (map.data + at);
+
+          if (at + 2 + length > map.size)
+            break;
+          g_ptr_array_add (sets, g_bytes_new (map.data + at + 2, length));
+          at += 2 + length;
+        }
+    }
+
+  gst_buffer_unmap (avcc, &map);
+  return sets;
 }
 
 gboolean
@@ -403,114 +842,128 @@ tribuna_clip_reader_probe (TribunaClipReader  *self,
                            GstCaps           **audio_caps,
                            GError            **error)
 {
-  g_return_val_if_fail (index < self->segments->len, FALSE);
+  TribunaClipSegment *segment;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GstCaps) video = NULL;
+  g_autoptr(GstCaps) audio = NULL;
+  GstElement *source, *demux, *video_sink, *audio_sink;
+  ProbeLinks links = { 0, };
+  GstStateChangeReturn ret;
+  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_US;
+  gboolean ok = FALSE;
 
-  if (!open_segment (self, index, error))
-    return FALSE;
+  g_return_val_if_fail (index < self->segments->len, FALSE);
+  segment = segment_at (self, index);
+
+  if (!g_file_test (segment->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
+                   "the recording segment %s is missing", segment->path);
+      return FALSE;
+    }
+
+  demux = tribuna_make_element ("tsdemux", NULL, &local_error);
+  if (demux == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_mutex_init (&links.lock);
+  pipeline = gst_object_ref_sink (gst_pipeline_new ("clip-probe"));
+  source = gst_element_factory_make ("filesrc", NULL);
+  g_object_set (source, "location", segment->path, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), source, demux, NULL);
+  gst_element_link (source, demux);
+  video_sink = add_probe_branch (GST_BIN (pipeline), "h264parse",
+                                 "video/x-h264,stream-format=avc,alignment=au",
+                                 &links.video_queue);
+  audio_sink = add_probe_branch (GST_BIN (pipeline), "aacparse",
+                                 "audio/mpeg,mpegversion=4,stream-format=raw",
+                                 &links.audio_queue);
+  if (video_sink == NULL || audio_sink == NULL)
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                   "h264parse and aacparse are needed (gstreamer1.0-plugins-bad and -good)");
+      goto out;
+    }
+  g_signal_connect (demux, "pad-added", G_CALLBACK (on_probe_pad_added), &links);
+  g_signal_connect (demux, "no-more-pads", G_CALLBACK (on_probe_no_more_pads), &links);
+
+  ret = gst_element_set_state (pipeline, GST_STATE_PAUSED);
+  while (ret == GST_STATE_CHANGE_ASYNC && g_get_monotonic_time () < deadline
+         && !g_cancellable_is_cancelled (self->cancellable))
+    ret = gst_element_get_state (pipeline, NULL, NULL, 100 * GST_MSECOND);
+
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+    goto out;
+  if (ret == GST_STATE_CHANGE_FAILURE || ret == GST_STATE_CHANGE_ASYNC)
+    {
+      if (!bus_error (pipeline, segment->path, error))
+        g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
+                     "cannot read the recording segment %s: it is not an MPEG-TS file with "
+                     "H.264 or AAC", segment->path);
+      goto out;
+    }
+
+  video = preroll_caps (video_sink);
+  audio = preroll_caps (audio_sink);
+  if (video == NULL && audio == NULL)
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
+                   "the recording segment %s holds no H.264 video or AAC sound", segment->path);
+      goto out;
+    }
+
+  if (video != NULL && self->reference == NULL)
+    {
+      int fps_n = 0, fps_d = 1;
+      GstStructure *structure = gst_caps_get_structure (video, 0);
+
+      self->reference = parameter_sets (video);
+      if (gst_structure_get_fraction (structure, "framerate", &fps_n, &fps_d) && fps_n > 0
+          && fps_d > 0)
+        self->frame_duration = (gint64) gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
+    }
 
   if (video_caps != NULL)
-    *video_caps = self->open->video_caps != NULL ? gst_caps_ref (self->open->video_caps) : NULL;
+    *video_caps = g_steal_pointer (&video);
   if (audio_caps != NULL)
-    *audio_caps = self->open->audio_caps != NULL ? gst_caps_ref (self->open->audio_caps) : NULL;
-  return TRUE;
+    *audio_caps = g_steal_pointer (&audio);
+  ok = TRUE;
+
+out:
+  if (gst_element_set_state (pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+    g_warning ("the probe of %s did not stop cleanly", segment->path);
+  g_mutex_clear (&links.lock);
+  return ok;
 }
 
 /* Pulling */
 
+/* The next unit of the open segment on the session axis, NULL at its end. */
 static TribunaClipUnit *
 pull_unit (TribunaClipReader  *self,
-           gboolean            is_video,
-           gboolean           *done,
            GError            **error)
 {
   TribunaClipSegment *segment = segment_at (self, self->index);
-  OpenSegment *open = self->open;
-  GstAppSink *sink = is_video ? open->video_sink : open->audio_sink;
-  gint64 deadline = g_get_monotonic_time () + STALL_TIMEOUT_US;
-  g_autoptr(GstSample) sample = NULL;
   TribunaClipUnit *unit;
-  GstBuffer *buffer;
-  GstClockTime pts, dts;
 
-  while (sample == NULL)
+  while (g_queue_is_empty (&self->ready))
     {
-      if (g_cancellable_set_error_if_cancelled (self->cancellable, error)
-          || bus_error (open->pipeline, segment->path, error))
-        return NULL;
+      gboolean ended;
 
-      sample = gst_app_sink_try_pull_sample (sink, PULL_TIMEOUT_NS);
-      if (sample == NULL && gst_app_sink_is_eos (sink))
-        {
-          *done = TRUE;
-          return NULL;
-        }
-      if (sample == NULL && g_get_monotonic_time () > deadline)
-        {
-          g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
-                       "reading the recording segment %s stalled", segment->path);
-          return NULL;
-        }
+      if (!take_batches (self, &ended, error) || ended)
+        return NULL;
     }
 
   self->pristine = FALSE;
-  buffer = gst_sample_get_buffer (sample);
-  pts = GST_BUFFER_PTS (buffer);
-  dts = GST_BUFFER_DTS_IS_VALID (buffer) ? GST_BUFFER_DTS (buffer) : pts;
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    pts = dts;
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    {
-      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_SOURCE,
-                   "the recording segment %s has a frame without a timestamp", segment->path);
-      return NULL;
-    }
-
-  unit = g_new0 (TribunaClipUnit, 1);
-  unit->buffer = gst_buffer_ref (buffer);
-  unit->caps = gst_sample_get_caps (sample) ? gst_caps_ref (gst_sample_get_caps (sample)) : NULL;
-  unit->is_video = is_video;
-  unit->pts = segment->start + ((gint64) pts - (gint64) open->base);
-  unit->dts = segment->start + ((gint64) dts - (gint64) open->base);
-  unit->duration = GST_BUFFER_DURATION_IS_VALID (buffer) ? (gint64) GST_BUFFER_DURATION (buffer)
-                   : 0;
+  unit = g_queue_pop_head (&self->ready);
+  unit->pts = segment->start + (unit->pts - (gint64) self->base);
+  unit->dts = segment->start + (unit->dts - (gint64) self->base);
   unit->segment = self->index;
-  if (is_video)
-    {
-      /* The segment's first frame is where splitmuxsink cut it: a keyframe. */
-      unit->sync = tribuna_clip_au_is_idr (buffer)
-                   || (self->first_video && !GST_BUFFER_FLAG_IS_SET (buffer,
-                                                                     GST_BUFFER_FLAG_DELTA_UNIT));
-      self->first_video = FALSE;
-    }
-
   return unit;
-}
-
-/* Fills the head of one stream, dropping what lies outside the segment's share of the
- * session axis. */
-static gboolean
-fill_head (TribunaClipReader  *self,
-           gboolean            is_video,
-           GError            **error)
-{
-  TribunaClipSegment *segment = segment_at (self, self->index);
-  TribunaClipUnit **head = is_video ? &self->video_head : &self->audio_head;
-  gboolean *done = is_video ? &self->video_done : &self->audio_done;
-
-  while (*head == NULL && !*done)
-    {
-      g_autoptr(TribunaClipUnit) unit = pull_unit (self, is_video, done, error);
-
-      if (unit == NULL)
-        return *done;
-
-      if (unit->pts >= segment->start + segment->duration)
-        *done = TRUE;   /* past what this segment holds: the next one has it */
-      else if (unit->pts + MAX (unit->duration, 1) > segment->start)
-        *head = g_steal_pointer (&unit);
-    }
-
-  return TRUE;
 }
 
 TribunaClipUnit *
@@ -521,39 +974,45 @@ tribuna_clip_reader_next (TribunaClipReader  *self,
 
   for (;;)
     {
-      TribunaClipUnit **head;
+      TribunaClipSegment *segment;
+      g_autoptr(TribunaClipUnit) unit = NULL;
+      gboolean *done;
+      guint finished;
 
       /* nothing open: the end was reached, or no seek came first */
       if (self->open == NULL)
         return NULL;
 
-      if (!fill_head (self, TRUE, error) || !fill_head (self, FALSE, error))
-        return NULL;
-
-      if (self->video_head == NULL && self->audio_head == NULL)
+      segment = segment_at (self, self->index);
+      if (!self->video_done || !self->audio_done)
         {
-          guint finished = self->index;
-
-          close_segment (self);
-          if (finished + 1 >= self->segments->len)
-            {
-              self->index = self->segments->len;
-              return NULL;
-            }
-          if (!open_segment (self, finished + 1, error))
+          unit = pull_unit (self, error);
+          if (unit == NULL && error != NULL && *error != NULL)
             return NULL;
-          continue;
         }
 
-      if (self->audio_head == NULL)
-        head = &self->video_head;
-      else if (self->video_head == NULL)
-        head = &self->audio_head;
-      else
-        head = self->audio_head->pts < self->video_head->pts ? &self->audio_head
-               : &self->video_head;
+      if (unit != NULL)
+        {
+          done = unit->is_video ? &self->video_done : &self->audio_done;
+          if (*done)
+            continue;
+          if (unit->pts >= segment->start + segment->duration - TRIBUNA_CLIP_SLACK)
+            {
+              *done = TRUE;   /* past what this segment holds: the next one has it */
+              continue;
+            }
+          if (unit->pts + MAX (unit->duration, 1) <= segment->start)
+            continue;
+          return g_steal_pointer (&unit);
+        }
 
-      return g_steal_pointer (head);
+      /* this segment is done: on to the next one, from its start */
+      finished = self->index;
+      close_segment (self);
+      if (finished + 1 >= self->segments->len)
+        return NULL;
+      if (!open_segment (self, finished + 1, error))
+        return NULL;
     }
 }
 
@@ -580,14 +1039,11 @@ seek_segment (TribunaClipReader  *self,
               GError            **error)
 {
   TribunaClipSegment *segment = segment_at (self, self->index);
-  gint64 local = (gint64) self->open->base + (t - segment->start);
+  gint64 local = (gint64) self->base + (t - segment->start);
   GstEvent *seek;
 
-  g_clear_pointer (&self->video_head, tribuna_clip_unit_free);
-  g_clear_pointer (&self->audio_head, tribuna_clip_unit_free);
-  self->video_done = self->open->video_caps == NULL;
-  self->audio_done = self->open->audio_caps == NULL;
-  self->first_video = t <= segment->start;
+  g_queue_clear_full (&self->ready, (GDestroyNotify) tribuna_clip_unit_free);
+  self->video_done = self->audio_done = FALSE;
   self->pristine = FALSE;
 
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
@@ -604,6 +1060,27 @@ seek_segment (TribunaClipReader  *self,
   return TRUE;
 }
 
+/* The first video unit after a seek, left at the head of the ready queue. */
+static TribunaClipUnit *
+peek_video (TribunaClipReader  *self,
+            GError            **error)
+{
+  for (;;)
+    {
+      gboolean ended;
+
+      for (GList *link = self->ready.head; link != NULL; link = link->next)
+        {
+          TribunaClipUnit *unit = link->data;
+
+          if (unit->is_video)
+            return unit;
+        }
+      if (!take_batches (self, &ended, error) || ended)
+        return NULL;
+    }
+}
+
 gboolean
 tribuna_clip_reader_seek (TribunaClipReader  *self,
                           gint64              t,
@@ -613,31 +1090,33 @@ tribuna_clip_reader_seek (TribunaClipReader  *self,
   TribunaClipSegment *segment = segment_at (self, index);
   gint64 margin = FIRST_MARGIN_NS;
 
-  if (!open_segment (self, index, error))
-    return FALSE;
-
   for (;;)
     {
       gint64 target = MAX (t - margin, segment->start);
+      TribunaClipUnit *first;
 
       if (target <= segment->start)
         {
           /* From the very start: reopening is cheaper and surer than a seek to zero. */
-          if (self->pristine && self->index == index)
+          if (self->open != NULL && self->pristine && self->index == index)
             return TRUE;
           close_segment (self);
           return open_segment (self, index, error);
         }
 
-      if (!seek_segment (self, target, error) || !fill_head (self, TRUE, error))
+      if (!open_segment (self, index, error) || !seek_segment (self, target, error))
         return FALSE;
 
-      /* tsdemux landed early enough when the first video frame is not past t. */
-      if (self->video_head == NULL || self->video_head->pts <= t)
-        return fill_head (self, FALSE, error);
+      first = peek_video (self, error);
+      if (first == NULL && error != NULL && *error != NULL)
+        return FALSE;
 
-      g_debug ("seek to %" G_GINT64_FORMAT " landed at %" G_GINT64_FORMAT "; going back further",
-               t, self->video_head->pts);
+      /* tsdemux landed early enough when the first video frame is not past t */
+      if (first == NULL
+          || segment->start + (first->pts - (gint64) self->base) <= t + TRIBUNA_CLIP_SLACK)
+        return TRUE;
+
+      g_debug ("seek to %" G_GINT64_FORMAT " landed past it; going back further", t);
       margin *= 4;
     }
 }
@@ -672,7 +1151,7 @@ tribuna_clip_reader_sync_before (TribunaClipReader  *self,
             }
           if (!unit->is_video)
             continue;
-          if (unit->pts > t || unit->segment != index)
+          if (unit->pts > t + TRIBUNA_CLIP_SLACK || unit->segment != index)
             break;
           if (unit->sync)
             found = unit->pts;
@@ -711,9 +1190,9 @@ tribuna_clip_reader_sync_after (TribunaClipReader  *self,
             return FALSE;
           break;
         }
-      if (!unit->is_video || unit->pts < t)
+      if (!unit->is_video || unit->pts < t - TRIBUNA_CLIP_SLACK)
         continue;
-      if (unit->pts >= limit)
+      if (unit->pts >= limit - TRIBUNA_CLIP_SLACK)
         break;
       if (first_frame < 0)
         first_frame = unit->pts;
@@ -729,5 +1208,38 @@ tribuna_clip_reader_sync_after (TribunaClipReader  *self,
   *sync = limit;
   if (first != NULL)
     *first = first_frame >= 0 ? first_frame : limit;
+  return TRUE;
+}
+
+gboolean
+tribuna_clip_reader_frame_before (TribunaClipReader  *self,
+                                  gint64              b,
+                                  gint64             *last,
+                                  GError            **error)
+{
+  gint64 found = -1;
+
+  /* a frame or two back is enough; a second covers any frame rate we record */
+  if (!tribuna_clip_reader_seek (self, b - GST_SECOND, error))
+    return FALSE;
+
+  for (;;)
+    {
+      g_autoptr(TribunaClipUnit) unit = tribuna_clip_reader_next (self, error);
+
+      if (unit == NULL)
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          break;
+        }
+      if (!unit->is_video)
+        continue;
+      if (unit->pts >= b - TRIBUNA_CLIP_SLACK)
+        break;
+      found = unit->pts;
+    }
+
+  *last = found;
   return TRUE;
 }

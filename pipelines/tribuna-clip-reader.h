@@ -11,16 +11,17 @@
 
 G_BEGIN_DECLS
 
-/* One coded frame: an H.264 access unit (AVC, 4-byte lengths) or a raw AAC frame. */
+/* One coded frame: an H.264 access unit (AVC, 4-byte lengths, DELTA_UNIT unless it is a
+ * sync point) or a raw AAC frame. */
 typedef struct {
-  GstBuffer *buffer;     /* timestamps as the demuxer gave them */
-  GstCaps   *caps;       /* the stream's caps (AVC with codec_data, or raw AAC) */
+  GstBuffer *buffer;      /* its own timestamps are not used */
   gboolean   is_video;
-  gboolean   sync;       /* video: decoding can start here (an IDR) */
-  gint64     pts;        /* session axis */
-  gint64     dts;        /* session axis */
+  gboolean   sync;        /* video: decoding can start here (an IDR) */
+  gboolean   new_format;  /* video: it brings parameter sets other than the probed ones */
+  gint64     pts;         /* session axis */
+  gint64     dts;         /* session axis */
   gint64     duration;
-  guint      segment;    /* which segment it came from */
+  guint      segment;     /* which segment it came from */
 } TribunaClipUnit;
 
 void tribuna_clip_unit_free (TribunaClipUnit *unit);
@@ -32,6 +33,16 @@ typedef struct _TribunaClipReader TribunaClipReader;
 TribunaClipReader *tribuna_clip_reader_new        (GArray             *segments,
                                                    GCancellable       *cancellable);
 void               tribuna_clip_reader_free       (TribunaClipReader  *self);
+
+/* The caps of segment @index's streams, as h264parse and aacparse see them (AVC with
+ * codec_data, size and framerate; raw AAC with codec_data); NULL when it has no such
+ * stream. The first probe also tells the reader the frame rate and the parameter sets
+ * that count as the recording's own. */
+gboolean           tribuna_clip_reader_probe      (TribunaClipReader  *self,
+                                                   guint               index,
+                                                   GstCaps           **video_caps,
+                                                   GstCaps           **audio_caps,
+                                                   GError            **error);
 
 /* Afterwards tribuna_clip_reader_next() returns every frame from @t on (video and sound), in
  * file order, possibly preceded by a few earlier ones. */
@@ -56,15 +67,11 @@ gboolean           tribuna_clip_reader_sync_after  (TribunaClipReader  *self,
                                                     gint64             *first,
                                                     GError            **error);
 
-/* The caps of segment @index's streams (NULL when it has no such stream), opening it. */
-gboolean           tribuna_clip_reader_probe      (TribunaClipReader  *self,
-                                                   guint               index,
-                                                   GstCaps           **video_caps,
-                                                   GstCaps           **audio_caps,
-                                                   GError            **error);
-
-/* Helpers on AVC access units */
-gboolean           tribuna_clip_au_is_idr         (GstBuffer          *buffer);
+/* The last video frame before @b (-1: none in the second before it). */
+gboolean           tribuna_clip_reader_frame_before (TribunaClipReader  *self,
+                                                     gint64              b,
+                                                     gint64             *last,
+                                                     GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TribunaClipReader, tribuna_clip_reader_free)
 

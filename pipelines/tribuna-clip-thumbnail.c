@@ -129,3 +129,70 @@ failed:
                  "cannot decode a frame of %s for the thumbnail", media_path);
   return FALSE;
 }
+
+/* From one keyframe, while the clip is still being written */
+
+static GstFlowReturn
+push_and_end (GstElement *source,
+              GstBuffer  *au)
+{
+  GstFlowReturn ret;
+
+  g_signal_emit_by_name (source, "push-buffer", au, &ret);
+  g_signal_emit_by_name (source, "end-of-stream", &ret);
+  return ret;
+}
+
+gboolean
+tribuna_clip_write_thumbnail_from_keyframe (GstCaps      *caps,
+                                            GAsyncQueue  *keyframes,
+                                            const char   *jpeg_path,
+                                            GError      **error)
+{
+  g_autoptr(GstBuffer) keyframe = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) source = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  GstBuffer *buffer;
+  GstMapInfo map;
+  gboolean ok = FALSE;
+
+  pipeline = gst_parse_launch_full ("appsrc name=source format=time ! avdec_h264 ! "
+                                    "videoconvert ! jpegenc quality=88 ! "
+                                    "appsink name=sink sync=false",
+                                    NULL, GST_PARSE_FLAG_FATAL_ERRORS, &parse_error);
+  if (pipeline == NULL)
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                   "cannot build the thumbnail pipeline: %s", parse_error->message);
+      return FALSE;
+    }
+  gst_object_ref_sink (pipeline);
+  source = gst_bin_get_by_name (GST_BIN (pipeline), "source");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (source, "caps", caps, NULL);
+
+  /* Built and started first: loading the decoder is most of the cost, and it is done while
+   * the caller is still getting to the keyframe. */
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE
+      && (keyframe = g_async_queue_pop (keyframes)) != NULL
+      && gst_buffer_get_size (keyframe) > 0
+      && push_and_end (source, keyframe) == GST_FLOW_OK)
+    sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 10 * GST_SECOND);
+
+  if (sample != NULL && (buffer = gst_sample_get_buffer (sample)) != NULL
+      && gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      ok = g_file_set_contents (jpeg_path, (const char *) map.data, map.size, error);
+      gst_buffer_unmap (buffer, &map);
+    }
+  else
+    g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                 "cannot decode the keyframe for the thumbnail");
+
+  if (gst_element_set_state (pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+    g_warning ("the thumbnail pipeline did not stop cleanly");
+  return ok;
+}

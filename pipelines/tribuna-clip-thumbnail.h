@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,13 @@ gboolean tribuna_clip_write_thumbnail (const char    *media_path,
                                        const char    *jpeg_path,
                                        GCancellable  *cancellable,
                                        GError       **error);
+
+/* Decodes a keyframe popped from @keyframes (an AVC access unit of a stream with @caps; an
+ * empty buffer: give up) and writes it to @jpeg_path: the clip's picture when it is copied at
+ * the recording's size, made in a thread of its own while the clip is still being written. */
+gboolean tribuna_clip_write_thumbnail_from_keyframe (GstCaps      *caps,
+                                                     GAsyncQueue  *keyframes,
+                                                     const char   *jpeg_path,
+                                                     GError      **error);
 
 G_END_DECLS
