@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tribuna-archive.h"
+#include "tribuna-clip-export.h"
 #include "tribuna-engine.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,8 @@ struct _TribunaEngine
   TribunaHlsOutput    *hls;                 /* the public page's stream (tribuna-engine-live.c) */
   TribunaFeed         *hls_feed;
   GHashTable          *disabled;            /* TribunaDestinations "on air" leaves alone */
+
+  TribunaClipExport   *clip_export;         /* made on first use (tribuna-engine-clips.c) */
 
   /* The session on program (tribuna-engine-session.c) */
   TribunaSession      *session;             /* NULL when none is open */

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tribuna-archive.h"
+#include "tribuna-clip-export.h"
 #include "tribuna-config.h"
 #include "tribuna-destination.h"
 #include "tribuna-hls-output.h"
@@ -147,6 +148,27 @@ gboolean             tribuna_engine_set_private         (TribunaEngine        *s
 gboolean             tribuna_engine_add_note            (TribunaEngine        *self,
                                                          const char           *text,
                                                          const char           *set_by,
+                                                         GError              **error);
+
+/* Clips (tribuna-engine-clips.c): an agenda item (@item_number) or [@in_ns, @out_ns)
+ * of a session's recording, queued on the engine's TribunaClipExport (its progress
+ * and queue are properties there), recorded in the archive once written. @output
+ * is a file path or NULL for DATA_DIR/clips/. */
+TribunaClipExport   *tribuna_engine_get_clip_export     (TribunaEngine        *self);
+void                 tribuna_engine_export_clip_async   (TribunaEngine        *self,
+                                                         gint64                session_id,
+                                                         const char           *item_number,
+                                                         gint64                in_ns,
+                                                         gint64                out_ns,
+                                                         TribunaClipMode       mode,
+                                                         TribunaClipPreset     preset,
+                                                         const char           *output,
+                                                         const char           *created_by,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+TribunaClipResult   *tribuna_engine_export_clip_finish  (TribunaEngine        *self,
+                                                         GAsyncResult         *result,
                                                          GError              **error);
 
 /* Stops every destination, finalises the recording, ends the session, then

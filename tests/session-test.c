@@ -276,6 +276,51 @@ check_clip_cli (const char             *data_dir,
   g_assert_cmpstr (((TribunaClip *) g_ptr_array_index (clips, 1))->mode, ==, "exact");
 }
 
+static void
+on_engine_clip (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TribunaClipResult **clip = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *clip = tribuna_engine_export_clip_finish (TRIBUNA_ENGINE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* The same export through the engine, as the console and the HTTP API make it. */
+static void
+check_engine_clip (const char *data_dir,
+                   gint64      session_id)
+{
+  g_autoptr(TribunaEngine) engine = make_engine (data_dir);
+  g_autoptr(TribunaClipResult) clip = NULL;
+  g_autoptr(GPtrArray) clips = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sidecar = NULL;
+
+  tribuna_engine_export_clip_async (engine, session_id, "4", 0, 0, TRIBUNA_CLIP_MODE_FAST,
+                                    TRIBUNA_CLIP_PRESET_WEB, NULL, "redaktori", NULL,
+                                    on_engine_clip, &clip);
+  g_assert_true (tribuna_test_wait_until (is_set, &clip, 60));
+  g_assert_true (g_file_test (tribuna_clip_result_get_media_path (clip), G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (g_file_get_contents (tribuna_clip_result_get_sidecar_path (clip), &sidecar,
+                                      NULL, NULL));
+  g_assert_nonnull (strstr (sidecar, "Raporti tremujor i shpenzimeve"));
+  g_assert_nonnull (strstr (sidecar, "redaktori"));
+
+  clips = tribuna_archive_list_clips (tribuna_engine_get_archive (engine), session_id, &error);
+  g_assert_cmpuint (clips->len, ==, 3);
+  g_assert_cmpstr (((TribunaClip *) g_ptr_array_index (clips, 2))->created_by, ==, "redaktori");
+}
+
 /* Markers set while recording, mapped back onto the files */
 
 static void
@@ -391,6 +436,7 @@ test_live_markers (void)
   shutdown_engine (engine);
   g_clear_object (&engine);
   check_clip_cli (data_dir, session_id, second_item);
+  check_engine_clip (data_dir, session_id);
   tribuna_test_rm_rf (data_dir, NULL);
 }
 

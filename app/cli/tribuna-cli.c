@@ -23,7 +23,7 @@
 #include "tribuna-agenda.h"
 #include "tribuna-archive-check.h"
 #include "tribuna-archive.h"
-#include "tribuna-clip-export.h"
+#include "tribuna-clip-plan.h"
 #include "tribuna-timeline.h"
 
 /* Exit statuses scripts can rely on (as tribunad's). */
@@ -723,49 +723,6 @@ format_precise (gint64 ns)
                           (int) (ms / 60000 % 60), (int) (ms / 1000 % 60), (int) (ms % 1000));
 }
 
-/* The short name of a session type in file names, as the office writes them. */
-static const char *
-type_slug (TribunaSessionType type)
-{
-  switch (type)
-    {
-    case TRIBUNA_SESSION_TYPE_ASSEMBLY:
-      return "kuvendi";
-    case TRIBUNA_SESSION_TYPE_KPF:
-      return "kpf";
-    case TRIBUNA_SESSION_TYPE_COMMUNITIES:
-      return "kk";
-    case TRIBUNA_SESSION_TYPE_KKSB:
-      return "kksb";
-    case TRIBUNA_SESSION_TYPE_BUDGET_HEARING:
-      return "degjim-buxhetor";
-    case TRIBUNA_SESSION_TYPE_PUBLIC_DEBATE:
-      return "debat-publik";
-    case TRIBUNA_SESSION_TYPE_PRESS:
-      return "konference";
-    case TRIBUNA_SESSION_TYPE_OTHER:
-    default:
-      return "tjeter";
-    }
-}
-
-static const TribunaItemRange *
-find_item_range (TribunaTimeline *timeline,
-                 const char      *number)
-{
-  GPtrArray *ranges = tribuna_timeline_get_item_ranges (timeline);
-
-  for (guint i = 0; i < ranges->len; i++)
-    {
-      const TribunaItemRange *range = g_ptr_array_index (ranges, i);
-
-      if (g_strcmp0 (range->item->number, number) == 0)
-        return range;
-    }
-
-  return NULL;
-}
-
 typedef struct {
   GMainLoop         *loop;
   TribunaClipResult *result;
@@ -808,34 +765,6 @@ on_clip_interrupt (gpointer user_data)
   /* The export removes what it had written. */
   g_cancellable_cancel (user_data);
   return G_SOURCE_CONTINUE;
-}
-
-/* Segments and private time on the session axis, as the timeline sees them. */
-static void
-describe_recording (Cli                *cli,
-                    TribunaTimeline    *timeline,
-                    TribunaClipRequest *request)
-{
-  GArray *private_ranges = tribuna_timeline_get_private_ranges (timeline);
-
-  for (guint i = 0; i < tribuna_timeline_get_n_segments (timeline); i++)
-    {
-      gint64 start_ns, duration_ns;
-      const TribunaSegment *segment = tribuna_timeline_get_segment (timeline, i, &start_ns,
-                                                                   &duration_ns);
-      g_autofree char *path = g_path_is_absolute (segment->path)
-                              ? g_strdup (segment->path)
-                              : g_build_filename (cli->data_dir, segment->path, NULL);
-
-      tribuna_clip_request_add_segment (request, path, start_ns, duration_ns);
-    }
-
-  for (guint i = 0; i < private_ranges->len; i++)
-    {
-      TribunaTimeRange *range = &g_array_index (private_ranges, TribunaTimeRange, i);
-
-      tribuna_clip_request_add_private_range (request, range->start_ns, range->end_ns);
-    }
 }
 
 static void
@@ -903,18 +832,12 @@ run_clip (Cli   *cli,
   TribunaClipMode mode = TRIBUNA_CLIP_MODE_FAST;
   TribunaClipPreset preset = TRIBUNA_CLIP_PRESET_WEB;
   g_autoptr(TribunaArchive) archive = NULL;
-  g_autoptr(TribunaTimeline) timeline = NULL;
-  g_autoptr(TribunaClipRequest) request = NULL;
+  g_autoptr(TribunaClipPlan) plan = NULL;
   g_autoptr(TribunaClipExport) export = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *base_name = NULL;
-  const TribunaSession *session;
-  const TribunaItemRange *range = NULL;
   gint64 id, in_ns = 0, out_ns = 0;
   ClipRun run = { 0, NULL, NULL, -10 };
-  TribunaClip row = { 0 };
   guint sigint;
   int status;
 
@@ -941,70 +864,25 @@ run_clip (Cli   *cli,
 
   archive = open_archive (cli, current_command, &error);
   if (archive == NULL
-      || (timeline = tribuna_timeline_new_for_session (archive, id, &error)) == NULL)
+      || (plan = tribuna_clip_plan_new (archive, id, item, in_ns, out_ns, output,
+                                        g_get_user_name (), &error)) == NULL)
     return failed (error);
-  session = tribuna_timeline_get_session (timeline);
+  if (plan->note != NULL)
+    err ("note: %s", plan->note);
 
-  if (item != NULL)
-    {
-      range = find_item_range (timeline, item);
-      if (range == NULL)
-        {
-          err ("session %" G_GINT64_FORMAT " has no agenda item numbered “%s”", id, item);
-          return EXIT_FAILED;
-        }
-      if (range->start_ns < 0)
-        {
-          err ("agenda item %s was never started in the recording; export a range with "
-               "--from and --to instead", item);
-          return EXIT_FAILED;
-        }
-      /* An item the meeting came back to has several stretches: its first one. */
-      in_ns = g_array_index (range->ranges, TribunaTimeRange, 0).start_ns;
-      out_ns = g_array_index (range->ranges, TribunaTimeRange, 0).end_ns;
-      if (range->ranges->len > 1)
-        err ("note: item %s was taken up %u times; exporting the first, use --from/--to for "
-             "the others", item, range->ranges->len);
-    }
-
-  request = tribuna_clip_request_new ();
-  describe_recording (cli, timeline, request);
-  tribuna_clip_request_set_range (request, in_ns, out_ns);
-  tribuna_clip_request_set_mode (request, mode);
-  tribuna_clip_request_set_preset (request, preset);
+  tribuna_clip_request_set_mode (plan->request, mode);
+  tribuna_clip_request_set_preset (plan->request, preset);
   if (title_seconds > 0)
-    tribuna_clip_request_set_title (request, range ? range->item->title : session->title,
-                                    title_seconds);
+    tribuna_clip_request_set_title (plan->request,
+                                    plan->item ? plan->item->title : "", title_seconds);
   if (fade_seconds > 0)
-    tribuna_clip_request_set_fades (request, fade_seconds, fade_seconds);
-
-  if (output != NULL)
-    {
-      g_autofree char *name = g_path_get_basename (output);
-      char *dot = strrchr (name, '.');
-
-      if (dot != NULL && dot != name)
-        *dot = '\0';
-      directory = g_path_get_dirname (output);
-      base_name = g_strdup (name);
-    }
-  else
-    {
-      g_autofree char *item_part = range ? g_strdup_printf ("pika-%s", range->item->number) : NULL;
-      g_autofree char *from_part = range ? NULL : format_precise (in_ns);
-
-      directory = g_build_filename (cli->data_dir, "clips", NULL);
-      base_name = tribuna_slug_join (session->date, type_slug (session->type),
-                                     range ? item_part : from_part,
-                                     range ? range->item->title : NULL, NULL);
-    }
-  tribuna_clip_request_set_output (request, directory, base_name);
+    tribuna_clip_request_set_fades (plan->request, fade_seconds, fade_seconds);
 
   export = tribuna_clip_export_new ();
   run.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (export, "notify::progress", G_CALLBACK (on_clip_progress), &run);
   sigint = g_unix_signal_add (SIGINT, on_clip_interrupt, cancellable);
-  tribuna_clip_export_run_async (export, request, cancellable, on_clip_done, &run);
+  tribuna_clip_export_run_async (export, plan->request, cancellable, on_clip_done, &run);
   g_main_loop_run (run.loop);
   g_source_remove (sigint);
   g_main_loop_unref (run.loop);
@@ -1019,17 +897,8 @@ run_clip (Cli   *cli,
   report_clip (run.result);
 
   /* The office counts its videos: every clip is in the index. */
-  row.session_id = id;
-  row.item_id = range ? range->item->id : 0;
-  row.path = (char *) tribuna_clip_result_get_media_path (run.result);
-  row.requested_start_ns = tribuna_clip_result_get_requested (run.result).start;
-  row.requested_end_ns = tribuna_clip_result_get_requested (run.result).end;
-  row.actual_start_ns = tribuna_clip_result_get_actual (run.result).start;
-  row.actual_end_ns = tribuna_clip_result_get_actual (run.result).end;
-  row.mode = (char *) tribuna_clip_mode_to_string (mode);
-  row.preset = (char *) tribuna_clip_preset_to_string (preset);
-  row.created_by = (char *) g_get_user_name ();
-  if (tribuna_archive_add_clip (archive, &row, &error) <= 0)
+  if (!tribuna_clip_plan_record (plan, archive, id, run.result, mode, preset, g_get_user_name (),
+                                 &error))
     err ("the clip is written but not in the index: %s", error->message);
 
   tribuna_clip_result_unref (run.result);
