@@ -57,7 +57,13 @@ web_deps() {
     return
   fi
   echo "dev.sh: npm ci in data/web"
-  (cd data/web && npm ci --no-audit --no-fund)
+  # Trust what the system trusts (Node otherwise uses only its own CA list, which
+  # knows nothing of a proxy's or an organisation's certificate authority).
+  if [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    (cd data/web && npm_config_cafile=/etc/ssl/certs/ca-certificates.crt npm ci --no-audit --no-fund)
+  else
+    (cd data/web && npm ci --no-audit --no-fund)
+  fi
   cp data/web/package-lock.json "$stamp"
   # hls.js is compiled into the binary: a build configured before it was there takes it now.
   if [ -f "$build_dir/build.ninja" ]; then

@@ -19,6 +19,13 @@ fi
 mkdir -p "$root/etc/apt/sources.list.d"
 cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null || true
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# The certificate authorities this machine adds to Debian's (a network's TLS proxy, say):
+# a fresh machine on the same network would be given them too.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 
 cleanup() {
   for m in dev/pts dev sys proc; do
