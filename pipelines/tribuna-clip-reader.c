@@ -217,7 +217,7 @@ video_unit (OpenSegment *open,
 
   unit = g_new0 (TribunaClipUnit, 1);
   unit->is_video = TRUE;
-  /* A segment opens on a keyframe: where splitmuxsink cut, with its parameter sets. */
+  /* A segment opens on a keyframe: where the recorder cut, with its parameter sets. */
   unit->sync = idr || (!open->seen_video && sps);
   unit->new_format = foreign;
   open->seen_video = TRUE;

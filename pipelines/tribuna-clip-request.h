@@ -5,7 +5,7 @@
  * All times are nanoseconds on the session's time axis: recorded time only, so segment k
  * starts where segment k-1 ended, whatever wall-clock gap lay between them (a reconnect, a
  * restart of the recording). Offsets inside a segment count from its first video frame, the
- * keyframe splitmuxsink opened it with, which is where the segment log's "opened" record
+ * keyframe the recorder opened it with, which is where the segment log's "opened" record
  * puts it.
  */
 #pragma once
