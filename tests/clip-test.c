@@ -2,14 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The media is recorded once per run much as TribunaRecorder records (x264 with the
- * program's settings, parameter sets at every IDR, AAC, MPEG-TS segments opening on a
- * keyframe; here split by splitmuxsink with mpegtsmux rather than the recorder's own segment
- * writer), in 4-second segments so ranges cross segment boundaries in a short test, and a
- * second time as a second recording run (a reconnect: its timestamps start again). One
- * test records with the real tribunad too. Every clip is then checked with ffprobe/ffmpeg: frames, keyframes,
- * the flashes where the pieces put them (so nothing private and nothing twice), the beeps
- * with their flashes, the boxes in order.
+ * The media is recorded once per run much as TribunaRecorder records (x264 with the program's
+ * settings, parameter sets at every IDR, AAC, MPEG-TS segments opening on a keyframe; here split by
+ * splitmuxsink with mpegtsmux rather than the recorder's own segment writer), in 4-second segments
+ * so ranges cross segment boundaries in a short test, and a second time as a second recording run
+ * (a reconnect: its timestamps start again). One test records with the real tribunad too. Every
+ * clip is then checked with ffprobe/ffmpeg: frames, keyframes, the flashes where the pieces put
+ * them (so nothing private and nothing twice), the beeps with their flashes, the boxes in order.
  *
  * /pipelines/clip/unit/... need no media and run in the unit suite as well.
  */
