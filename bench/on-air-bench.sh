@@ -312,7 +312,9 @@ EOF
     # stopped with an EOS after SECONDS; it does not loop the input.
     local caps="video/x-raw,format=I420,width=$width,height=$height,framerate=$fps/1,pixel-aspect-ratio=1/1"
     mkdir -p "$dir/rec"
-    cmd=(timeout -s INT "$seconds" gst-launch-1.0 -e -q
+    # --foreground keeps it in our process group, so the outer timeout and the
+    # cleanup reach it too; -k: a gst-launch that hangs on EOS is killed.
+    cmd=(timeout --foreground -k 30 -s INT "$seconds" gst-launch-1.0 -e -q
          uridecodebin "uri=file://$input" name=d
          d. ! queue ! videoconvert ! videoscale ! videorate ! "$caps" ! queue
          ! x264enc tune=zerolatency "speed-preset=$preset" pass=cbr "bitrate=$video_kbps"
