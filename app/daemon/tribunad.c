@@ -618,8 +618,11 @@ main (int   argc,
 
   g_unix_signal_add (SIGINT, on_signal, GINT_TO_POINTER (SIGINT));
   g_unix_signal_add (SIGTERM, on_signal, GINT_TO_POINTER (SIGTERM));
+  /* Not g_timeout_add_seconds(): it rounds to a shared second boundary and may fire up
+   * to a second early, and --for promises at least that long on air. */
   if (daemon_state.for_seconds > 0)
-    g_timeout_add_seconds (daemon_state.for_seconds, on_time_up, NULL);
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (daemon_state.for_seconds * 1000),
+                        on_time_up, NULL, NULL);
 
   g_main_loop_run (daemon_state.loop);
 
