@@ -331,6 +331,20 @@ make_raw_video_queue (const char *name)
   return queue;
 }
 
+/* A file is not live: it plays in real time by waiting on the clock as it comes
+ * out of the decoder. Paced at the sinks instead, the decoder would run ahead
+ * until every queue before the encoder was full (six 1080p frames, ~19 MB held
+ * for nothing). NULL for a live source, which paces itself. */
+static GstElement *
+make_pacer (TribunaProgram *self,
+            const char     *name)
+{
+  if (self->live)
+    return NULL;
+
+  return gst_element_factory_make ("clocksync", name);
+}
+
 static GstElement *
 make_video_encoder (TribunaProgram  *self,
                     GError         **error)
@@ -374,8 +388,9 @@ make_appsink (TribunaProgram *self,
   GstElement *sink = gst_element_factory_make ("appsink", name);
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
 
-  /* A file source is not live: the sinks pace it to real time. */
-  g_object_set (sink, "sync", !self->live, "emit-signals", FALSE, "max-buffers", 0,
+  /* Never synced here: a file is paced at its head (make_pacer), so the raw
+   * queues between it and the encoder stay empty. */
+  g_object_set (sink, "sync", FALSE, "emit-signals", FALSE, "max-buffers", 0,
                 "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
   return sink;
@@ -390,6 +405,7 @@ build_video_encode (TribunaProgram  *self,
   GstBin *bin = GST_BIN (self->pipeline);
   g_autoptr(GPtrArray) chain = g_ptr_array_new ();
   GstElement *encoder;
+  GstElement *pacer;
 
   encoder = make_video_encoder (self, error);
   if (encoder == NULL)
@@ -397,6 +413,8 @@ build_video_encode (TribunaProgram  *self,
 
   if (first != NULL)
     g_ptr_array_add (chain, first);
+  if ((pacer = make_pacer (self, "video-pacer")) != NULL)
+    g_ptr_array_add (chain, pacer);
   g_ptr_array_add (chain, make_raw_video_queue ("video-queue"));
   g_ptr_array_add (chain, gst_element_factory_make ("videoconvert", NULL));
   g_ptr_array_add (chain, gst_element_factory_make ("videoscale", NULL));
@@ -442,15 +460,18 @@ build_audio_encode (TribunaProgram  *self,
                     GstElement      *first,
                     GError         **error)
 {
-  GstElement *chain[7];
+  GstElement *chain[8];
   guint n = 0;
   GstElement *encoder = make_audio_encoder (self, error);
+  GstElement *pacer;
 
   if (encoder == NULL)
     return FALSE;
 
   if (first != NULL)
     chain[n++] = first;
+  if ((pacer = make_pacer (self, "audio-pacer")) != NULL)
+    chain[n++] = pacer;
   chain[n++] = gst_element_factory_make ("queue", "audio-queue");
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
   chain[n++] = gst_element_factory_make ("audioresample", NULL);
