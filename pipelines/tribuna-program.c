@@ -47,6 +47,7 @@ struct _TribunaProgram
   GPtrArray            *feeds;
   GstCaps              *video_caps;
   GstCaps              *audio_caps;
+  GstClockTime          audio_priming;    /* set before the pipeline starts */
 };
 
 G_DEFINE_FINAL_TYPE (TribunaProgram, tribuna_program, G_TYPE_OBJECT)
@@ -127,6 +128,28 @@ stamp_epoch (TribunaProgram *self)
     tribuna_feed_set_epoch_us (g_ptr_array_index (self->feeds, i), self->feeds_epoch_us);
 }
 
+/* The AAC encoder's output starts with priming samples, and its timestamps do
+ * not say so: played as stamped, the sound comes one priming late (21.3 ms at
+ * 48 kHz, measured against a flash and beep). Moving every packet back by the
+ * priming puts the sound where it was captured, as ffmpeg does with its
+ * negative first timestamp; the one packet that would land before zero is all
+ * priming and is dropped. FALSE for that packet. */
+static gboolean
+remove_audio_priming (TribunaProgram *self,
+                      GstBuffer      *buffer)
+{
+  if (self->audio_priming == 0 || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return TRUE;
+  if (GST_BUFFER_PTS (buffer) < self->audio_priming)
+    return FALSE;
+
+  GST_BUFFER_PTS (buffer) -= self->audio_priming;
+  if (GST_BUFFER_DTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = GST_BUFFER_DTS (buffer) > self->audio_priming
+                              ? GST_BUFFER_DTS (buffer) - self->audio_priming : 0;
+  return TRUE;
+}
+
 /* Encoded data reaches the feeds from here, on the appsink's streaming thread. */
 static GstFlowReturn
 on_new_sample (GstAppSink *appsink,
@@ -156,6 +179,11 @@ on_new_sample (GstAppSink *appsink,
   if (GST_BUFFER_DTS_IS_VALID (buffer))
     GST_BUFFER_DTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
                                                            GST_BUFFER_DTS (buffer));
+  if (!is_video && !remove_audio_priming (self, buffer))
+    {
+      gst_buffer_unref (buffer);
+      return GST_FLOW_OK;
+    }
 
   g_mutex_lock (&self->feeds_lock);
   if (self->feeds_epoch_us == 0)
@@ -378,6 +406,13 @@ make_audio_encoder (TribunaProgram  *self,
     return NULL;
 
   g_object_set (encoder, "bitrate", self->format.audio_kbps * 1000, NULL);
+
+  /* libav's AAC encoder primes with one frame (1024 samples) and does not
+   * move its timestamps for it; the program's sound is always 48 kHz. */
+  if (g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (encoder)), "avenc_aac"))
+    self->audio_priming = gst_util_uint64_scale_int (1024, GST_SECOND, 48000);
+  else
+    self->audio_priming = 0;
   return encoder;
 }
 
