@@ -362,15 +362,39 @@ make_raw_video_queue (const char *name)
 /* A file is not live: it plays in real time by waiting on the clock as it comes
  * out of the decoder. Paced at the sinks instead, the decoder would run ahead
  * until every queue before the encoder was full (six 1080p frames, ~19 MB held
- * for nothing). NULL for a live source, which paces itself. */
+ * for nothing). NULL for a live source, which paces itself.
+ *
+ * It starts without syncing: a syncing clocksync answers the pipeline's move to
+ * PAUSED like a live source (no preroll), and the file's first segment seek
+ * needs a prerolled pipeline; switched on while still PAUSED, it would wait on
+ * a clock that has not started and hold the preroll forever. start_pacing()
+ * turns it on once the pipeline plays. */
 static GstElement *
 make_pacer (TribunaProgram *self,
             const char     *name)
 {
+  GstElement *pacer;
+
   if (self->live)
     return NULL;
 
-  return gst_element_factory_make ("clocksync", name);
+  pacer = gst_element_factory_make ("clocksync", name);
+  g_object_set (pacer, "sync", FALSE, NULL);
+  return pacer;
+}
+
+static void
+start_pacing (TribunaProgram *self)
+{
+  static const char * const names[] = { "video-pacer", "audio-pacer" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GstElement) pacer = gst_bin_get_by_name (GST_BIN (self->pipeline), names[i]);
+
+      if (pacer != NULL)
+        g_object_set (pacer, "sync", TRUE, NULL);
+    }
 }
 
 static GstElement *
@@ -714,6 +738,8 @@ on_bus_message (GstBus     *bus,
           GstState new_state;
 
           gst_message_parse_state_changed (message, NULL, &new_state, NULL);
+          if (new_state == GST_STATE_PLAYING && !self->live)
+            start_pacing (self);
           if (new_state == GST_STATE_PLAYING && self->state == TRIBUNA_PROGRAM_STARTING)
             set_state (self, TRIBUNA_PROGRAM_RUNNING);
         }
