@@ -589,9 +589,13 @@ list_clips (TribunaHttpRequest *request)
   JsonArray *array;
   gint64 session_id = 0;
 
-  if (session_text != NULL && !_tribuna_http_get_id (request, session_text, "session",
-                                                     &session_id))
-    return;
+  if (session_text != NULL
+      && !g_ascii_string_to_signed (session_text, 10, 1, G_MAXINT64, &session_id, NULL))
+    {
+      _tribuna_http_respond_error (request, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                   "session must be a session id (a whole number from 1)");
+      return;
+    }
 
   clips = tribuna_archive_list_clips (archive, session_id, &error);
   if (clips == NULL)
