@@ -1811,7 +1811,11 @@ test_sessions (void)
     g_assert_cmpint (json_object_get_int_member (segments, "count"), >=, 1);
     g_assert_cmpint (json_object_get_int_member (segments, "duration_ns"), >, 0);
     assert_status (current, SOUP_STATUS_OK);
-    g_assert_cmpstr (one->body, ==, current->body);
+    /* The same session; its segment count may move on between the two requests (a 2 s
+     * segment closes), so the rest is compared without it. */
+    json_object_remove_member (object_of (one), "segments");
+    json_object_remove_member (object_of (current), "segments");
+    g_assert_true (json_node_equal (one->json, current->json));
     assert_error (unknown, SOUP_STATUS_NOT_FOUND, "not-found");
     assert_error (bad_id, SOUP_STATUS_NOT_FOUND, "not-found");
   }
@@ -2227,15 +2231,22 @@ test_clips (void)
   g_autofree char *public_url = NULL;
   g_autofree char *session_path = NULL;
   JobWait wait = { 0 };
+  Stream *stream;
   gint64 id = archive_session_id, clip_id;
 
   g_assert_cmpint (id, >, 0);
 
-  /* Item 3, as the editor asks for it; followed to the end. */
+  /* Item 3, as the editor asks for it; followed to the end, by polling and on the
+   * event stream. */
+  stream = open_stream ("operator");
+  wait_for_event (stream, "event: status\ndata: {", 0);
   body = g_strdup_printf ("{\"session\": %" G_GINT64_FORMAT ", \"item\": \"3\"}", id);
   wait.job = create_clip (body);
   wait.state = "done";
   g_assert_true (tribuna_test_wait_until (job_in_state, &wait, 60));
+  wait_for_event (stream, "event: clips\ndata: {\"jobs\":[", 0);
+  wait_for_event (stream, "\"state\":\"done\"", 0);
+  close_stream (stream);
   job_path = g_strdup_printf ("/api/v1/clips/jobs/%" G_GINT64_FORMAT, wait.job);
   {
     g_autoptr(Reply) job = api ("GET", job_path, "admin", NULL);

@@ -51,6 +51,7 @@ typedef struct {
   GCancellable     *cancellable;
   char             *error;
   gint64            clip_id;
+  TribunaHttpEvents *events;       /* told when the job ends */
 } Job;
 
 static void
@@ -59,6 +60,7 @@ job_clear (Job *job)
   g_free (job->item);
   g_free (job->created_by);
   g_clear_object (&job->cancellable);
+  g_clear_object (&job->events);
   g_free (job->error);
 }
 
@@ -399,6 +401,7 @@ on_exported (GObject      *object,
 
       job->state = cancelled ? JOB_CANCELLED : JOB_FAILED;
       job->error = cancelled ? NULL : g_strdup (error->message);
+      tribuna_http_events_notify (job->events, "clips", NULL);
       return;
     }
 
@@ -420,6 +423,7 @@ on_exported (GObject      *object,
           job->clip_id = row->id;
       }
   }
+  tribuna_http_events_notify (job->events, "clips", NULL);
 }
 
 static gboolean
@@ -466,12 +470,14 @@ create_clip (TribunaHttpRequest *request)
   job->state = JOB_QUEUED;
   job->created_us = g_get_real_time ();
   job->cancellable = g_cancellable_new ();
+  job->events = g_object_ref (self->events);
   g_ptr_array_add (jobs_of (self), job_ref (job));
   tribuna_engine_export_clip_async (self->engine, job->session_id, job->item, job->in_ns,
                                     job->out_ns, job->mode, job->preset, NULL, job->created_by,
                                     job->cancellable, on_exported, job_ref (job));
   trim_jobs (self);
   update_running (self);
+  tribuna_http_events_notify (self->events, "clips", NULL);
 
   location = g_strdup_printf (TRIBUNA_HTTP_API_PREFIX "/clips/jobs/%u", job->id);
   soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
@@ -504,18 +510,24 @@ find_job (TribunaHttpRequest *request)
   return NULL;
 }
 
+JsonArray *
+_tribuna_http_clip_jobs_json (TribunaHttpServer *self)
+{
+  GPtrArray *jobs = jobs_of (self);
+  JsonArray *array = json_array_new ();
+
+  update_running (self);
+  for (guint i = 0; i < jobs->len; i++)
+    json_array_add_object_element (array, job_json (self, g_ptr_array_index (jobs, i)));
+  return array;
+}
+
 static void
 list_jobs (TribunaHttpRequest *request)
 {
-  GPtrArray *jobs = jobs_of (request->server);
   g_autoptr(JsonObject) object = json_object_new ();
-  JsonArray *array = json_array_new ();
 
-  update_running (request->server);
-  for (guint i = 0; i < jobs->len; i++)
-    json_array_add_object_element (array, job_json (request->server,
-                                                    g_ptr_array_index (jobs, i)));
-  json_object_set_array_member (object, "jobs", array);
+  json_object_set_array_member (object, "jobs", _tribuna_http_clip_jobs_json (request->server));
   _tribuna_http_respond_object (request, SOUP_STATUS_OK, object);
 }
 

@@ -115,8 +115,10 @@ void        _tribuna_http_send_file               (TribunaHttpServer   *self,
 char       *_tribuna_http_clip_file               (TribunaHttpServer   *self,
                                                    const TribunaClip   *clip);
 
-/* tribuna-http-api-clips.c: cancels the clip jobs still running and forgets them all. */
+/* tribuna-http-api-clips.c: cancels the clip jobs still running and forgets them all;
+ * every job as GET /clips/jobs shows it (for the "clips" event). */
 void        _tribuna_http_clips_clear             (TribunaHttpServer   *self);
+JsonArray  *_tribuna_http_clip_jobs_json          (TribunaHttpServer   *self);
 
 /* tribuna-http-server.c */
 void        _tribuna_http_server_refresh_secrets  (TribunaHttpServer   *self);
