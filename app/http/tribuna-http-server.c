@@ -35,6 +35,8 @@ static const RoutesFunc route_tables[] = {
   _tribuna_http_sessions_routes,
   _tribuna_http_accounts_routes,
   _tribuna_http_public_routes,
+  _tribuna_http_archive_routes,
+  _tribuna_http_clips_routes,
 };
 
 /* Secrets */
@@ -471,6 +473,7 @@ tribuna_http_server_dispose (GObject *object)
   TribunaHttpServer *self = (TribunaHttpServer *) object;
 
   tribuna_http_server_stop (self);
+  _tribuna_http_clips_clear (self);
   g_clear_object (&self->events);
   g_clear_object (&self->public_events);
   g_clear_pointer (&self->assets, g_hash_table_unref);
