@@ -25,6 +25,7 @@
 #include "tribuna-http-private.h"
 #include "tribuna-http-server.h"
 #include "tribuna-timeline.h"
+#include "tribuna-ts-index.h"
 
 #define PASSWORD        "kuvendi-2024-podujeve"
 #define API_KEY         "APIKEY-Xq7Lm2Pz9T"
@@ -1995,9 +1996,41 @@ static gboolean
 is_segment_listed (const char *playlist,
                    guint       index)
 {
-  g_autofree char *name = g_strdup_printf ("seg-%05u.ts\n", index);
+  g_autofree char *name = g_strdup_printf ("seg-%05u-0000.ts\n", index);
 
   return strstr (playlist, name) != NULL;
+}
+
+/* A two-second segment is one chunk, served whole; its index finds the keyframe that
+ * follows the PAT and PMT at the start of the file. */
+static void
+assert_first_chunk (const TribunaSegment *segment,
+                    Reply                *ts)
+{
+  g_autofree char *path = g_build_filename (world.data_dir, segment->path, NULL);
+  g_autoptr(TribunaTsIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  const TribunaTsKeyframe *first;
+
+  index = tribuna_ts_index_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (tribuna_ts_index_get_size (index), ==, length - length % 188);
+  g_assert_cmpuint (tribuna_ts_index_get_header_size (index), ==, 2 * 188);
+  first = tribuna_ts_index_get_keyframe (index, 0);
+  g_assert_cmpuint (first->offset, ==, 2 * 188);
+  g_assert_cmpint (first->time_ns, ==, 0);
+  /* the keyframe's packet starts a unit and is flagged for random access */
+  g_assert_cmphex ((guint8) contents[first->offset + 1] & 0x40, ==, 0x40);
+  g_assert_cmphex ((guint8) contents[first->offset + 5] & 0x40, ==, 0x40);
+  if (tribuna_ts_index_get_keyframe (index, tribuna_ts_index_get_n_keyframes (index) - 1)->time_ns
+      < 4 * G_TIME_SPAN_SECOND * 1000)
+    {
+      g_assert_cmpuint (ts->length, ==, tribuna_ts_index_get_size (index));
+      g_assert_cmpmem (ts->body, ts->length, contents, ts->length);
+    }
 }
 
 static void
@@ -2085,8 +2118,8 @@ test_archive (void)
                                                                      &duration);
         const TribunaTimeRange *range = &g_array_index (private_ranges, TribunaTimeRange, 0);
         gboolean is_private = range->start_ns < start + duration && range->end_ns > start;
-        g_autofree char *url = g_strdup_printf ("/archive/%" G_GINT64_FORMAT "/seg-%05u.ts",
-                                                id, i);
+        g_autofree char *url = g_strdup_printf ("/archive/%" G_GINT64_FORMAT
+                                                "/seg-%05u-0000.ts", id, i);
         g_autoptr(Reply) ts = api ("GET", url, NULL, NULL);
 
         g_assert_cmpint (segment->state, ==, TRIBUNA_SEGMENT_CLOSED);
@@ -2102,6 +2135,7 @@ test_archive (void)
             g_assert_cmpstr (soup_message_headers_get_content_type (ts->headers, NULL), ==,
                              "video/mp2t");
             g_assert_cmpint (ts->body[0], ==, 0x47);
+            assert_first_chunk (segment, ts);
             listed++;
           }
       }
@@ -2153,7 +2187,8 @@ test_archive (void)
   {
     const char *paths[] = {
       "/archive/1/..%2F..%2Ftribuna.db", "/archive/clips/..%2Ftribuna.db",
-      "/archive/1/../../tribuna.db", "/archive/1/seg-00000.ts%00", "/archive/1/seg-0.ts",
+      "/archive/1/../../tribuna.db", "/archive/1/seg-00000-0000.ts%00", "/archive/1/seg-0.ts",
+      "/archive/1/seg-00000.ts", "/archive/1/seg-00000-000a.ts",
       "/archive/clips/1.mp4/x", "/archive/-1/index.m3u8",
     };
 

@@ -30,11 +30,15 @@
 
 #include "tribuna-http-private.h"
 #include "tribuna-timeline.h"
+#include "tribuna-ts-index.h"
 
 #define ARCHIVE_PATH        "/archive/"
 #define CLIPS_FOLDER        "clips"
 #define PLAYLIST_NAME       "index.m3u8"
-#define SEGMENT_FORMAT      "seg-%05u.ts"
+/* A segment is served in chunks of at least this long, each from a keyframe: a phone
+ * opening an item fetches a few seconds, not the recorder's ten-minute file. */
+#define CHUNK_FORMAT        "seg-%05u-%04u.ts"
+#define CHUNK_TARGET_NS     (4 * G_GINT64_CONSTANT (1000000000))
 
 /* A published recording does not change, but a session can be unpublished: a cache keeps
  * a segment at most this long after that. The playlist and page are checked every time. */
@@ -486,29 +490,146 @@ parse_id (const char *text,
   return TRUE;
 }
 
+/* Chunks: a public segment in pieces of a few seconds *****************************/
+
+typedef struct {
+  guint   piece;          /* in recording->pieces */
+  guint   number;         /* within its segment */
+  guint64 offset;
+  guint64 end;
+  guint64 header_size;    /* the segment's PAT/PMT, sent in front of a chunk from its middle */
+  gint64  duration_ns;
+} Chunk;
+
+static char *
+segment_path (TribunaHttpServer    *self,
+              const TribunaSegment *segment)
+{
+  TribunaArchive *archive = tribuna_engine_get_archive (self->engine);
+
+  if (g_path_is_absolute (segment->path))
+    return g_strdup (segment->path);
+  return g_build_filename (tribuna_archive_get_data_dir (archive), segment->path, NULL);
+}
+
+/* Keyframe to keyframe, at least CHUNK_TARGET_NS each; the last one runs to the end of the
+ * segment. Called with the index lock held. */
+static void
+append_chunks (const Piece          *piece,
+               guint                 piece_number,
+               const TribunaTsIndex *index,
+               GArray               *chunks)
+{
+  guint n = tribuna_ts_index_get_n_keyframes (index);
+  guint first = 0;
+  guint number = 0;
+
+  while (first < n)
+    {
+      const TribunaTsKeyframe *start = tribuna_ts_index_get_keyframe (index, first);
+      gint64 start_ns = first == 0 ? 0 : start->time_ns;
+      guint next = first + 1;
+      Chunk chunk = { .piece = piece_number, .number = number++ };
+      gint64 end_ns;
+
+      while (next < n && tribuna_ts_index_get_keyframe (index, next)->time_ns - start_ns
+                         < CHUNK_TARGET_NS)
+        next++;
+      chunk.offset = first == 0 ? 0 : start->offset;
+      chunk.header_size = first == 0 ? 0 : tribuna_ts_index_get_header_size (index);
+      if (next < n)
+        {
+          chunk.end = tribuna_ts_index_get_keyframe (index, next)->offset;
+          end_ns = tribuna_ts_index_get_keyframe (index, next)->time_ns;
+        }
+      else
+        {
+          chunk.end = tribuna_ts_index_get_size (index);
+          end_ns = MAX (piece->duration_ns, start_ns + 1000000);
+        }
+      chunk.duration_ns = end_ns - start_ns;
+      g_array_append_val (chunks, chunk);
+      first = next;
+    }
+}
+
+/* Every public segment's chunks, from the indexes already read; a segment whose file
+ * could not be indexed is one chunk. */
+static GArray *
+recording_chunks (TribunaHttpServer *self,
+                  Recording         *recording)
+{
+  GArray *chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
+
+  g_mutex_lock (&self->ts_indexes_lock);
+  for (guint i = 0; i < recording->pieces->len; i++)
+    {
+      const Piece *piece = &g_array_index (recording->pieces, Piece, i);
+      g_autofree char *path = segment_path (self, piece->segment);
+      const TribunaTsIndex *index = g_hash_table_lookup (self->ts_indexes, path);
+
+      if (index != NULL)
+        append_chunks (piece, i, index, chunks);
+      else
+        {
+          Chunk whole = { .piece = i, .end = G_MAXUINT64, .duration_ns = piece->duration_ns };
+
+          g_array_append_val (chunks, whole);
+        }
+    }
+  g_mutex_unlock (&self->ts_indexes_lock);
+
+  return chunks;
+}
+
+/* The segment files of @recording that have no index yet. */
+static GPtrArray *
+unindexed_paths (TribunaHttpServer *self,
+                 Recording         *recording)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  g_mutex_lock (&self->ts_indexes_lock);
+  for (guint i = 0; i < recording->pieces->len; i++)
+    {
+      char *path = segment_path (self, g_array_index (recording->pieces, Piece, i).segment);
+
+      if (g_hash_table_contains (self->ts_indexes, path))
+        g_free (path);
+      else
+        g_ptr_array_add (paths, path);
+    }
+  g_mutex_unlock (&self->ts_indexes_lock);
+
+  return paths;
+}
+
 static void
 serve_playlist (TribunaHttpServer *self,
                 SoupServerMessage *msg,
                 Recording         *recording)
 {
   g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXT-X-VERSION:3\n");
+  g_autoptr(GArray) chunks = recording_chunks (self, recording);
   g_autoptr(GBytes) bytes = NULL;
   gint64 longest = 0;
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  for (guint i = 0; i < recording->pieces->len; i++)
-    longest = MAX (longest, g_array_index (recording->pieces, Piece, i).duration_ns);
+  for (guint i = 0; i < chunks->len; i++)
+    longest = MAX (longest, g_array_index (chunks, Chunk, i).duration_ns);
   g_string_append_printf (text, "#EXT-X-TARGETDURATION:%" G_GINT64_FORMAT "\n"
                           "#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n",
                           (longest + G_GINT64_CONSTANT (999999999)) / 1000000000);
-  for (guint i = 0; i < recording->pieces->len; i++)
+  for (guint i = 0; i < chunks->len; i++)
     {
-      const Piece *piece = &g_array_index (recording->pieces, Piece, i);
+      const Chunk *chunk = &g_array_index (chunks, Chunk, i);
+      const Piece *piece = &g_array_index (recording->pieces, Piece, chunk->piece);
 
-      if (piece->discontinuity)
+      if (chunk->number == 0 && piece->discontinuity)
         g_string_append (text, "#EXT-X-DISCONTINUITY\n");
-      g_ascii_formatd (number, sizeof number, "%.3f", piece->duration_ns / 1e9);
-      g_string_append_printf (text, "#EXTINF:%s,\n" SEGMENT_FORMAT "\n", number, piece->index);
+      g_ascii_formatd (number, sizeof number, "%.3f", chunk->duration_ns / 1e9);
+      g_string_append_printf (text, "#EXTINF:%s,\n" CHUNK_FORMAT "\n", number, piece->index,
+                              chunk->number);
     }
   g_string_append (text, "#EXT-X-ENDLIST\n");
 
@@ -517,32 +638,172 @@ serve_playlist (TribunaHttpServer *self,
   _tribuna_http_public_send_bytes (msg, "application/vnd.apple.mpegurl", bytes);
 }
 
-static void
-serve_segment (TribunaHttpServer *self,
-               SoupServerMessage *msg,
-               Recording         *recording,
-               const char        *name)
+/* The chunk's bytes, with the segment's PAT/PMT in front when it starts mid-file. */
+static GBytes *
+read_chunk (const char   *path,
+            const Chunk  *chunk,
+            GError      **error)
 {
-  TribunaArchive *archive = tribuna_engine_get_archive (self->engine);
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  g_autoptr(GByteArray) data = NULL;
+  const guint8 *contents;
+  gsize length;
 
-  for (guint i = 0; i < recording->pieces->len; i++)
+  if (file == NULL)
+    return NULL;
+
+  contents = (const guint8 *) g_mapped_file_get_contents (file);
+  length = g_mapped_file_get_length (file);
+  if (chunk->end != G_MAXUINT64 && (chunk->end > length || chunk->header_size > length))
     {
-      const Piece *piece = &g_array_index (recording->pieces, Piece, i);
-      g_autofree char *expected = g_strdup_printf (SEGMENT_FORMAT, piece->index);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is shorter than its index",
+                   path);
+      return NULL;
+    }
+
+  data = g_byte_array_sized_new (chunk->header_size + (MIN (chunk->end, length) - chunk->offset));
+  g_byte_array_append (data, contents, chunk->header_size);
+  g_byte_array_append (data, contents + chunk->offset, MIN (chunk->end, length) - chunk->offset);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+static void
+serve_chunk (TribunaHttpServer *self,
+             SoupServerMessage *msg,
+             Recording         *recording,
+             const char        *name)
+{
+  g_autoptr(GArray) chunks = recording_chunks (self, recording);
+
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      const Chunk *chunk = &g_array_index (chunks, Chunk, i);
+      const Piece *piece = &g_array_index (recording->pieces, Piece, chunk->piece);
+      g_autofree char *expected = g_strdup_printf (CHUNK_FORMAT, piece->index, chunk->number);
       g_autofree char *path = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
 
       if (!g_str_equal (name, expected))
         continue;
 
-      path = g_path_is_absolute (piece->segment->path)
-             ? g_strdup (piece->segment->path)
-             : g_build_filename (tribuna_archive_get_data_dir (archive), piece->segment->path,
-                                 NULL);
-      _tribuna_http_send_file (self, msg, path, "video/mp2t", MEDIA_CACHE);
+      path = segment_path (self, piece->segment);
+      bytes = read_chunk (path, chunk, &error);
+      if (bytes == NULL)
+        {
+          g_warning ("archive: %s", error->message);
+          not_found (self, msg, "the recording is gone from the appliance");
+          return;
+        }
+      _tribuna_http_public_add_headers (self, msg, MEDIA_CACHE);
+      _tribuna_http_public_send_bytes (msg, "video/mp2t", bytes);
       return;
     }
 
-  not_found (self, msg, "no such public segment in this recording");
+  not_found (self, msg, "no such public part of this recording");
+}
+
+/* Reading a ten-minute segment to index it takes a moment: in a worker, with the request
+ * paused. */
+typedef struct {
+  TribunaHttpServer *server;
+  SoupServerMessage *msg;
+  gint64             id;
+  char              *name;
+  gulong             finished_id;
+  gboolean           gone;
+} IndexRequest;
+
+static void
+index_request_free (IndexRequest *request)
+{
+  g_clear_signal_handler (&request->finished_id, request->msg);
+  g_object_unref (request->msg);
+  g_object_unref (request->server);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+on_index_request_gone (SoupServerMessage *msg,
+                       IndexRequest      *request)
+{
+  request->gone = TRUE;
+}
+
+static void
+index_segments_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  TribunaHttpServer *self = source_object;
+  GPtrArray *paths = task_data;
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(GError) error = NULL;
+      TribunaTsIndex *index = tribuna_ts_index_read (path, &error);
+
+      /* Served whole when it cannot be read in chunks: said once, not per request. */
+      if (index == NULL)
+        g_warning ("archive: %s", error->message);
+      g_mutex_lock (&self->ts_indexes_lock);
+      g_hash_table_replace (self->ts_indexes, g_strdup (path), index);
+      g_mutex_unlock (&self->ts_indexes_lock);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void answer_recording (TribunaHttpServer *self,
+                              SoupServerMessage *msg,
+                              gint64             id,
+                              const char        *name);
+
+static void
+on_segments_indexed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  IndexRequest *request = user_data;
+
+  if (!request->gone)
+    {
+      answer_recording (request->server, request->msg, request->id, request->name);
+      soup_server_message_unpause (request->msg);
+    }
+  index_request_free (request);
+}
+
+/* "seg-DDDDD-DDDD.ts": the shape of CHUNK_FORMAT, checked before any file is read. */
+static gboolean
+is_chunk_name (const char *name)
+{
+  static const char shape[] = "seg-00000-0000.ts";
+
+  if (strlen (name) != strlen (shape))
+    return FALSE;
+  for (gsize i = 0; shape[i] != '\0'; i++)
+    if (shape[i] == '0' ? !g_ascii_isdigit (name[i]) : name[i] != shape[i])
+      return FALSE;
+  return TRUE;
+}
+
+static void
+answer_recording (TribunaHttpServer *self,
+                  SoupServerMessage *msg,
+                  gint64             id,
+                  const char        *name)
+{
+  g_autoptr(Recording) recording = recording_new (tribuna_engine_get_archive (self->engine), id);
+
+  if (recording == NULL)
+    not_found (self, msg, "there is no published session with this number");
+  else if (g_str_equal (name, PLAYLIST_NAME))
+    serve_playlist (self, msg, recording);
+  else
+    serve_chunk (self, msg, recording, name);
 }
 
 static void
@@ -552,13 +813,39 @@ serve_recording (TribunaHttpServer *self,
                  const char        *name)
 {
   g_autoptr(Recording) recording = recording_new (tribuna_engine_get_archive (self->engine), id);
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GTask) task = NULL;
+  IndexRequest *request;
 
   if (recording == NULL)
-    not_found (self, msg, "there is no published session with this number");
-  else if (g_str_equal (name, PLAYLIST_NAME))
-    serve_playlist (self, msg, recording);
-  else
-    serve_segment (self, msg, recording, name);
+    {
+      not_found (self, msg, "there is no published session with this number");
+      return;
+    }
+  if (!g_str_equal (name, PLAYLIST_NAME) && !is_chunk_name (name))
+    {
+      not_found (self, msg, "no such public part of this recording");
+      return;
+    }
+
+  paths = unindexed_paths (self, recording);
+  if (paths->len == 0)
+    {
+      answer_recording (self, msg, id, name);
+      return;
+    }
+
+  request = g_new0 (IndexRequest, 1);
+  request->server = g_object_ref (self);
+  request->msg = g_object_ref (msg);
+  request->id = id;
+  request->name = g_strdup (name);
+  request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_index_request_gone),
+                                           request);
+  soup_server_message_pause (msg);
+  task = g_task_new (self, NULL, on_segments_indexed, request);
+  g_task_set_task_data (task, g_steal_pointer (&paths), (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, index_segments_thread);
 }
 
 /* A clip is published with its session: a clip of a published session is public. */

@@ -38,6 +38,8 @@ struct _TribunaHttpServer
   SoupServer         *soup;
   GPtrArray          *secrets;        /* every stream key we know, to keep out of replies */
   GPtrArray          *clip_jobs;      /* clip exports asked for (tribuna-http-api-clips.c) */
+  GMutex              ts_indexes_lock;
+  GHashTable         *ts_indexes;     /* segment path -> TribunaTsIndex or NULL (tribuna-http-archive.c) */
   guint               clip_job_serial;
 
   gboolean            tls;
