@@ -166,16 +166,13 @@ bad_filter (TribunaHttpRequest *request,
   return FALSE;
 }
 
-static gboolean
-read_filter (TribunaHttpRequest   *request,
-             TribunaSessionFilter *filter,
-             gboolean             *by_state,
-             TribunaSessionState  *state,
-             int                  *is_public)
+/* The session filter both lists share (the staff's and the public archive's): ?type=,
+ * ?from= and ?to=. FALSE after answering 400. */
+gboolean
+_tribuna_http_read_session_filter (TribunaHttpRequest   *request,
+                                   TribunaSessionFilter *filter)
 {
   const char *type = _tribuna_http_request_get_query (request, "type");
-  const char *state_text = _tribuna_http_request_get_query (request, "state");
-  const char *public_text = _tribuna_http_request_get_query (request, "public");
 
   filter->from_date = _tribuna_http_request_get_query (request, "from");
   filter->to_date = _tribuna_http_request_get_query (request, "to");
@@ -192,6 +189,21 @@ read_filter (TribunaHttpRequest   *request,
   if ((filter->from_date != NULL && !is_date (filter->from_date))
       || (filter->to_date != NULL && !is_date (filter->to_date)))
     return bad_filter (request, "from and to are dates, YYYY-MM-DD");
+  return TRUE;
+}
+
+static gboolean
+read_filter (TribunaHttpRequest   *request,
+             TribunaSessionFilter *filter,
+             gboolean             *by_state,
+             TribunaSessionState  *state,
+             int                  *is_public)
+{
+  const char *state_text = _tribuna_http_request_get_query (request, "state");
+  const char *public_text = _tribuna_http_request_get_query (request, "public");
+
+  if (!_tribuna_http_read_session_filter (request, filter))
+    return FALSE;
   *by_state = state_text != NULL;
   if (state_text != NULL && !tribuna_session_state_from_code (state_text, state))
     return bad_filter (request, "state must be one of planned, live, ended, interrupted");

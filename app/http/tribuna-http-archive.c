@@ -329,46 +329,6 @@ clips_json (TribunaHttpServer *self,
 
 /* The API: GET /api/v1/public/archive[/ID] */
 
-static gboolean
-is_date (const char *text)
-{
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    {
-      if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_filter (TribunaHttpRequest   *request,
-             TribunaSessionFilter *filter)
-{
-  const char *type = _tribuna_http_request_get_query (request, "type");
-
-  filter->from_date = _tribuna_http_request_get_query (request, "from");
-  filter->to_date = _tribuna_http_request_get_query (request, "to");
-  if (type != NULL && !tribuna_session_type_from_code (type, &filter->type))
-    {
-      g_autofree char *codes = tribuna_session_type_list_codes ();
-
-      _tribuna_http_respond_error (request, SOUP_STATUS_BAD_REQUEST, "invalid",
-                                   "type must be one of %s", codes);
-      return FALSE;
-    }
-  filter->by_type = type != NULL;
-  if ((filter->from_date != NULL && !is_date (filter->from_date))
-      || (filter->to_date != NULL && !is_date (filter->to_date)))
-    {
-      _tribuna_http_respond_error (request, SOUP_STATUS_BAD_REQUEST, "invalid",
-                                   "from and to are dates, YYYY-MM-DD");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 list_archive (TribunaHttpRequest *request)
 {
@@ -380,7 +340,7 @@ list_archive (TribunaHttpRequest *request)
   JsonArray *array = json_array_new ();
 
   json_object_set_array_member (object, "sessions", array);
-  if (!read_filter (request, &filter))
+  if (!_tribuna_http_read_session_filter (request, &filter))
     return;
 
   sessions = tribuna_archive_list_sessions (archive, &filter, &error);

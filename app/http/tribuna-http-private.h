@@ -131,6 +131,8 @@ gboolean    _tribuna_http_server_is_tls           (TribunaHttpServer   *self);
 
 /* Requests answered later: pause() in the handler, then answer and resume(), which frees
  * the request. A client that left meanwhile is noticed and nothing is sent. */
+gboolean    _tribuna_http_read_session_filter     (TribunaHttpRequest  *request,
+                                                   TribunaSessionFilter *filter);
 void        _tribuna_http_request_pause           (TribunaHttpRequest  *request);
 void        _tribuna_http_request_resume          (TribunaHttpRequest  *request);
 void        _tribuna_http_request_free            (TribunaHttpRequest  *request);
