@@ -1,0 +1,35 @@
+/* tribuna-settings-dialog.h: destinations, program quality, data folder
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tribuna-accounts.h"
+#include "tribuna-engine.h"
+
+G_BEGIN_DECLS
+
+#define TRIBUNA_TYPE_SETTINGS_DIALOG (tribuna_settings_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TribunaSettingsDialog, tribuna_settings_dialog, TRIBUNA, SETTINGS_DIALOG,
+                      AdwPreferencesWindow)
+
+/* @config_path: the tribuna.conf the quality and folder are saved to. */
+GtkWidget  *tribuna_settings_dialog_new                (TribunaEngine         *engine,
+                                                        TribunaAccounts       *accounts,
+                                                        const char            *config_path);
+/* What the operator types into "Add a destination", and the Add button: for tests and
+ * screenshots, through the same widgets. */
+void        tribuna_settings_dialog_fill_destination   (TribunaSettingsDialog *self,
+                                                        const char            *name,
+                                                        const char            *url,
+                                                        const char            *key);
+gboolean    tribuna_settings_dialog_add_destination    (TribunaSettingsDialog *self);
+/* The reason shown next to a field ("name", "url", "key", "data-dir"), or NULL. */
+const char *tribuna_settings_dialog_get_field_error    (TribunaSettingsDialog *self,
+                                                        const char            *field);
+/* The key entry's text: empty once a destination was saved. */
+const char *tribuna_settings_dialog_get_key_text       (TribunaSettingsDialog *self);
+
+G_END_DECLS
