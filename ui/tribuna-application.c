@@ -407,6 +407,7 @@ settings_activated (GSimpleAction *action,
     return;
   dialog = tribuna_settings_dialog_new (self->engine, self->accounts, self->settings_path);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
