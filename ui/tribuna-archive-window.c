@@ -292,6 +292,8 @@ set_exporting (TribunaArchiveWindow *self,
                gboolean              exporting)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), exporting);
+  if (exporting)
+    gtk_progress_bar_set_show_text (self->progress_bar, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button),
                             !exporting && self->timeline != NULL);
 }

@@ -66,6 +66,20 @@ static const QualityPreset presets[] = {
 
 /* Field errors */
 
+/* The entry row a field is typed in. */
+static GtkWidget *
+field_row (TribunaSettingsDialog *self,
+           const char            *field)
+{
+  if (g_str_equal (field, "name"))
+    return GTK_WIDGET (self->name_row);
+  if (g_str_equal (field, "url"))
+    return GTK_WIDGET (self->url_row);
+  if (g_str_equal (field, "key"))
+    return GTK_WIDGET (self->key_row);
+  return GTK_WIDGET (self->data_dir_row);
+}
+
 static GtkLabel *
 error_label (TribunaSettingsDialog *self,
              const char            *field)
@@ -87,9 +101,12 @@ set_field_error (TribunaSettingsDialog *self,
                  const char            *message)
 {
   GtkLabel *label = error_label (self, field);
-  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (label), ADW_TYPE_PREFERENCES_ROW);
+  GtkWidget *row = field_row (self, field);
 
+  /* The reason sits in its own row right under the field. */
   gtk_label_set_label (label, message ? message : "");
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (label), ADW_TYPE_PREFERENCES_ROW),
+                          message != NULL);
   if (message != NULL)
     gtk_widget_add_css_class (row, "error");
   else

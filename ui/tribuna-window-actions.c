@@ -362,6 +362,40 @@ open_session_activated (GSimpleAction *action,
     _tribuna_window_toast_error (self, error);
 }
 
+static void
+on_session_ended (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TribunaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_end_session_finish (TRIBUNA_ENGINE (object), result, &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+static void
+confirmed_end_session (TribunaWindow *self)
+{
+  tribuna_engine_end_session_async (self->engine, NULL, on_session_ended, g_object_ref (self));
+}
+
+static void
+end_session_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+
+  if (_tribuna_window_is_live (self))
+    _tribuna_window_ask (self, _("End the Session?"),
+                         _("Every stream goes off air, the recording is finalised and the session "
+                           "is closed in the archive. It cannot be recorded again."),
+                         _("_End Session"), confirmed_end_session);
+  else
+    confirmed_end_session (self);
+}
+
 static const GActionEntry win_actions[] = {
   { "record", NULL, NULL, "false", record_change_state },
   { "on-air", NULL, NULL, "false", on_air_change_state },
@@ -376,6 +410,7 @@ static const GActionEntry win_actions[] = {
   { "private", NULL, NULL, "false", private_change_state },
   { "import-agenda", import_agenda_activated },
   { "open-session", open_session_activated },
+  { "end-session", end_session_activated },
 };
 
 static void
@@ -422,6 +457,7 @@ _tribuna_window_update_actions (TribunaWindow *self)
   set_enabled (self, "on-air", running && !stopping);
   set_enabled (self, "start-all", running && !stopping);
   set_enabled (self, "destination-start", running && !stopping);
+  set_enabled (self, "end-session", tribuna_engine_get_session (self->engine) != NULL && !stopping);
 }
 
 static void
@@ -454,6 +490,8 @@ _tribuna_window_install_actions (TribunaWindow *self)
   g_signal_connect_object (self->engine, "notify::on-break", G_CALLBACK (on_session_notify),
                            self, 0);
   g_signal_connect_object (self->engine, "notify::private", G_CALLBACK (on_session_notify),
+                           self, 0);
+  g_signal_connect_object (self->engine, "notify::session-id", G_CALLBACK (on_session_notify),
                            self, 0);
   _tribuna_window_update_actions (self);
 }
