@@ -141,9 +141,9 @@ settings (const char *out,
 }
 
 static gboolean
-recorder_stopped (gpointer data)
+session_ended (gpointer data)
 {
-  return tribuna_engine_get_recorder_state (engine ()) == TRIBUNA_RECORDER_STOPPED;
+  return tribuna_engine_get_session (engine ()) == NULL;
 }
 
 static void
@@ -156,7 +156,7 @@ archive (const char *out,
   /* End the session (the question answered yes): its recording is complete. */
   act ("end-session", NULL);
   adw_message_dialog_response (tribuna_window_get_question (window), "confirm");
-  tribuna_test_wait_until (recorder_stopped, NULL, 30);
+  tribuna_test_wait_until (session_ended, NULL, 30);
 
   archive_window = tribuna_archive_window_new (app, engine ());
   gtk_window_present (GTK_WINDOW (archive_window));

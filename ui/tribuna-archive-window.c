@@ -103,7 +103,7 @@ make_session_row (const TribunaSession *session)
   GtkWidget *title = gtk_label_new (session->title);
   g_autofree char *detail_text = g_strdup_printf ("%s · %s · %s", session->date,
                                                   tribuna_format_session_type (session->type),
-                                                  tribuna_session_state_to_code (session->state));
+                                                  tribuna_format_session_state (session->state));
   GtkWidget *detail = gtk_label_new (detail_text);
 
   gtk_widget_set_margin_start (box, 10);

@@ -90,6 +90,24 @@ tribuna_format_session_type (TribunaSessionType type)
     }
 }
 
+const char *
+tribuna_format_session_state (TribunaSessionState state)
+{
+  switch (state)
+    {
+    case TRIBUNA_SESSION_PLANNED:
+      return _("planned");
+    case TRIBUNA_SESSION_LIVE:
+      return _("live");
+    case TRIBUNA_SESSION_ENDED:
+      return _("ended");
+    case TRIBUNA_SESSION_INTERRUPTED:
+      return _("interrupted (continue it to record more)");
+    default:
+      return "";
+    }
+}
+
 /* "Connecting" and "Reconnecting" never say "air": only LIVE may look like being on air. */
 const char *
 tribuna_format_destination_state (TribunaDestinationState state)

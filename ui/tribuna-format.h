@@ -19,6 +19,8 @@ gboolean    tribuna_format_parse_elapsed      (const char              *text,
 char       *tribuna_format_time_of_day        (gint64                   wall_us);
 /* The session types of mission.md, in the interface's language. */
 const char *tribuna_format_session_type       (TribunaSessionType       type);
+/* Planned, live, ended, interrupted: in the interface's language. */
+const char *tribuna_format_session_state      (TribunaSessionState      state);
 /* What a destination is doing, in words the operator reads at a glance. */
 const char *tribuna_format_destination_state  (TribunaDestinationState  state);
 /* Hours of recording @free_bytes hold at @kbps (video + audio); -1 when @kbps is 0. */
