@@ -288,6 +288,12 @@ test_startup (void)
   g_assert_nonnull (tribuna_engine_find_destination (engine (), "Nginx"));
 }
 
+static gboolean
+no_session (gpointer data)
+{
+  return tribuna_engine_get_session (engine ()) == NULL;
+}
+
 static void
 test_open_session_and_agenda (void)
 {
@@ -296,6 +302,7 @@ test_open_session_and_agenda (void)
                                                    "kpf-2024-06-13.csv", NULL);
   g_autoptr(GError) error = NULL;
   GtkListBox *list = tribuna_session_panel_get_agenda_list (panel);
+  g_autoptr(TribunaSession) planned = NULL;
   guint n_rows = 0;
 
   /* No title: refused, nothing created. */
@@ -304,6 +311,16 @@ test_open_session_and_agenda (void)
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_null (tribuna_engine_get_session (engine ()));
+
+  /* A planned session (as the API or the CLI would make one) is put on program by its
+   * id; the panel offers the same from its "Continue Session" list. */
+  planned = tribuna_engine_create_session (engine (), TRIBUNA_SESSION_TYPE_PRESS,
+                                           "Konferencë për media", NULL, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  activate ("win.resume-session", g_variant_new_int64 (planned->id));
+  g_assert_cmpint (tribuna_engine_get_session (engine ())->id, ==, planned->id);
+  activate ("win.end-session", NULL);
+  g_assert_true (tribuna_test_wait_until (no_session, NULL, 10));
 
   tribuna_session_panel_fill_new_session (panel, TRIBUNA_SESSION_TYPE_KPF,
                                           "Mbledhja e KPF-së, qershor 2024");
@@ -535,7 +552,7 @@ test_archive_clip (void)
   window = g_object_ref_sink (tribuna_archive_window_new (console.app, engine ()));
   archive = TRIBUNA_ARCHIVE_WINDOW (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 1);
+  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 2);
   g_assert_true (tribuna_archive_window_select_session (archive, console.session_id));
   g_assert_cmpuint (tribuna_archive_window_get_n_items (archive), >=, 4);
 

@@ -34,10 +34,14 @@ struct _TribunaSessionPanel
   GtkEntry        *speaker_entry;
   GtkEntry        *role_entry;
   GtkButton       *speaker_button;
+  GtkWidget       *resume_box;
+  GtkDropDown     *resume_dropdown;
+  GtkButton       *resume_button;
 
   /* Owned references */
   TribunaEngine   *engine;
   GtkFileChooserNative *chooser;
+  GArray          *resumable;       /* gint64 ids, in the order of resume_dropdown */
 };
 
 G_DEFINE_FINAL_TYPE (TribunaSessionPanel, tribuna_session_panel, GTK_TYPE_WIDGET)
@@ -185,6 +189,45 @@ reload_agenda (TribunaSessionPanel *self)
   highlight_current (self);
 }
 
+/* Planned sessions and those a crash interrupted, newest first, to put back on program. */
+static void
+reload_resumable (TribunaSessionPanel *self)
+{
+  TribunaArchive *archive = tribuna_engine_get_archive (self->engine);
+  g_autoptr(GPtrArray) sessions = tribuna_archive_list_sessions (archive, NULL, NULL);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  g_array_set_size (self->resumable, 0);
+  for (guint i = sessions ? sessions->len : 0; i > 0; i--)
+    {
+      const TribunaSession *session = g_ptr_array_index (sessions, i - 1);
+      g_autofree char *label = NULL;
+
+      if (session->state != TRIBUNA_SESSION_PLANNED
+          && session->state != TRIBUNA_SESSION_INTERRUPTED)
+        continue;
+      label = g_strdup_printf ("%s · %s (%s)", session->date, session->title,
+                               tribuna_format_session_state (session->state));
+      gtk_string_list_append (labels, label);
+      g_array_append_val (self->resumable, session->id);
+    }
+
+  gtk_drop_down_set_model (self->resume_dropdown, G_LIST_MODEL (labels));
+  gtk_widget_set_visible (self->resume_box, self->resumable->len > 0);
+}
+
+static void
+on_resume_clicked (GtkButton           *button,
+                   TribunaSessionPanel *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->resume_dropdown);
+
+  if (selected >= self->resumable->len)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.resume-session", "x",
+                              g_array_index (self->resumable, gint64, selected));
+}
+
 static void
 update_session (TribunaSessionPanel *self)
 {
@@ -197,6 +240,8 @@ update_session (TribunaSessionPanel *self)
       gtk_label_set_label (self->title_label, session->title);
       gtk_label_set_label (self->type_label, tribuna_format_session_type (session->type));
     }
+  else
+    reload_resumable (self);
   reload_agenda (self);
 }
 
@@ -393,6 +438,7 @@ tribuna_session_panel_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_pointer (&self->resumable, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRIBUNA_TYPE_SESSION_PANEL);
   g_clear_object (&self->engine);
 
@@ -423,6 +469,9 @@ tribuna_session_panel_class_init (TribunaSessionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, speaker_entry);
   gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, role_entry);
   gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, speaker_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, resume_box);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, resume_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSessionPanel, resume_button);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
@@ -435,5 +484,7 @@ tribuna_session_panel_init (TribunaSessionPanel *self)
   for (int type = 0; type < N_SESSION_TYPES; type++)
     gtk_string_list_append (types, tribuna_format_session_type (type));
   gtk_drop_down_set_model (self->type_dropdown, G_LIST_MODEL (types));
+  self->resumable = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_signal_connect (self->speaker_button, "clicked", G_CALLBACK (on_speaker_clicked), self);
+  g_signal_connect (self->resume_button, "clicked", G_CALLBACK (on_resume_clicked), self);
 }

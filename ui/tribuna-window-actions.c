@@ -363,6 +363,18 @@ open_session_activated (GSimpleAction *action,
 }
 
 static void
+resume_session_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_open_session (self->engine, g_variant_get_int64 (parameter), &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+static void
 on_session_ended (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -411,6 +423,7 @@ static const GActionEntry win_actions[] = {
   { "import-agenda", import_agenda_activated },
   { "open-session", open_session_activated },
   { "end-session", end_session_activated },
+  { "resume-session", resume_session_activated, "x" },
 };
 
 static void

@@ -93,6 +93,7 @@ update_on_air (TribunaWindow *self)
 {
   DestinationCounts counts;
   g_autofree char *detail = NULL;
+  g_autofree char *accessible = NULL;
 
   count_destinations (self, &counts);
   if (counts.n_live > 0 && self->on_air_since_us == 0)
@@ -123,10 +124,12 @@ update_on_air (TribunaWindow *self)
 
   detail = on_air_detail (self, &counts);
   gtk_label_set_label (self->on_air_detail, detail);
+  accessible = g_strdup_printf ("%s: %s", gtk_label_get_label (self->on_air_label), detail);
   gtk_button_set_label (GTK_BUTTON (self->on_air_button),
                         counts.n_wanted > 0 ? _("Stop _Stream…") : _("Go on _Air"));
+  /* A screen reader hears the state word first, as the room sees it. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->on_air_tile),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, detail, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   _tribuna_window_update_actions (self);
 }
 
@@ -136,6 +139,7 @@ update_rec (TribunaWindow *self)
   TribunaRecorderState state = tribuna_engine_get_recorder_state (self->engine);
   TribunaRecorder *recorder = tribuna_engine_get_recorder (self->engine);
   g_autofree char *elapsed = NULL;
+  g_autofree char *rec_accessible = NULL;
   gboolean recording = state == TRIBUNA_RECORDER_RECORDING;
 
   if (recording && self->rec_since_us == 0)
@@ -177,6 +181,10 @@ update_rec (TribunaWindow *self)
       break;
     }
 
+  rec_accessible = g_strdup_printf ("%s: %s", gtk_label_get_label (self->rec_label),
+                                    gtk_label_get_label (self->rec_detail));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->rec_tile), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  rec_accessible, -1);
   gtk_button_set_label (GTK_BUTTON (self->rec_button),
                         state == TRIBUNA_RECORDER_RECORDING || state == TRIBUNA_RECORDER_STARTING
                         ? _("Stop _Recording…") : _("_Record"));
