@@ -86,6 +86,9 @@ void                 tribuna_engine_go_off_air          (TribunaEngine        *s
 gboolean             tribuna_engine_get_on_air          (TribunaEngine        *self);
 
 const char          *tribuna_engine_get_last_error      (TribunaEngine        *self);
+/* Encoded buffers the outputs dropped because they fell behind (tribuna-engine-health.c);
+ * removed destinations' drops are no longer counted. */
+guint64              tribuna_engine_get_dropped_buffers (TribunaEngine        *self);
 
 /* The public page's own live stream (tribuna-engine-live.c): it runs only while the
  * program runs and a public session is live, outside its private parts. */

@@ -342,6 +342,8 @@ test_open_session_and_agenda (void)
 static void
 test_record_and_on_air (void)
 {
+  TribunaStatusBar *status_bar;
+
   toggle ("win.record");
   g_assert_true (tribuna_test_wait_until (is_recording, NULL, 20));
   g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, "REC");
@@ -353,6 +355,14 @@ test_record_and_on_air (void)
   g_assert_true (tribuna_test_wait_until (is_on_air, NULL, 30));
   g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "ON AIR");
   g_assert_true (tribuna_test_nginx_wait_recording_grows (console.nginx, STREAM_KEY, 0, 20));
+
+  /* The status bar: a healthy loopback run drops nothing; the disk is counted in hours. */
+  tribuna_test_iterate_for (1.2);
+  status_bar = TRIBUNA_STATUS_BAR (tribuna_window_get_status_bar (console.window));
+  g_assert_cmpuint (tribuna_engine_get_dropped_buffers (engine ()), ==, 0);
+  g_assert_cmpstr (tribuna_status_bar_get_dropped_text (status_bar), ==, "Dropped: 0");
+  g_assert_nonnull (strstr (tribuna_status_bar_get_disk_text (status_bar), " h of recording left"));
+  g_assert_nonnull (strstr (tribuna_status_bar_get_cpu_text (status_bar), "%"));
 }
 
 static const char *

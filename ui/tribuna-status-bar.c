@@ -4,7 +4,8 @@
  *
  * Free disk is shown as hours of recording at the program's bitrate: that is the question
  * the operator has ("will the session fit?"), not gigabytes. CPU is this process's share of
- * the whole machine, from getrusage(), once a second.
+ * the whole machine, from getrusage(), once a second. Dropped is what the outputs lost
+ * because they fell behind (the engine's feeds); the encoder's own lateness is not measured.
  */
 #define G_LOG_DOMAIN "tribuna-status-bar"
 
@@ -101,6 +102,20 @@ update_cpu (TribunaStatusBar *self)
 }
 
 static void
+update_dropped (TribunaStatusBar *self)
+{
+  guint64 dropped = tribuna_engine_get_dropped_buffers (self->engine);
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
+  g_autofree char *text = g_strdup_printf (_("Dropped: %s"), number);
+
+  gtk_label_set_label (self->frames_label, text);
+  if (dropped > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->frames_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->frames_label), "error");
+}
+
+static void
 update_error (TribunaStatusBar *self)
 {
   const char *error = tribuna_engine_get_last_error (self->engine);
@@ -116,6 +131,7 @@ on_tick (gpointer user_data)
 
   update_disk (self);
   update_cpu (self);
+  update_dropped (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -139,6 +155,7 @@ tribuna_status_bar_set_engine (TribunaStatusBar *self,
   gtk_label_set_label (self->cpu_label, _("CPU: —"));
   update_disk (self);
   update_cpu (self);
+  update_dropped (self);
   update_error (self);
   self->tick_id = g_timeout_add_seconds (1, on_tick, self);
 }
@@ -149,6 +166,14 @@ tribuna_status_bar_get_disk_text (TribunaStatusBar *self)
   g_return_val_if_fail (TRIBUNA_IS_STATUS_BAR (self), NULL);
 
   return gtk_label_get_label (self->disk_label);
+}
+
+const char *
+tribuna_status_bar_get_dropped_text (TribunaStatusBar *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_STATUS_BAR (self), NULL);
+
+  return gtk_label_get_label (self->frames_label);
 }
 
 const char *

@@ -1,4 +1,4 @@
-/* tribuna-status-bar.h: disk left in hours, CPU load, the engine's last error
+/* tribuna-status-bar.h: disk left in hours, CPU load, dropped buffers, the last error
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,5 +18,6 @@ void        tribuna_status_bar_set_engine     (TribunaStatusBar *self,
 /* As shown, for tests. */
 const char *tribuna_status_bar_get_disk_text  (TribunaStatusBar *self);
 const char *tribuna_status_bar_get_cpu_text   (TribunaStatusBar *self);
+const char *tribuna_status_bar_get_dropped_text (TribunaStatusBar *self);
 
 G_END_DECLS

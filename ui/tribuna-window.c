@@ -452,3 +452,11 @@ tribuna_window_get_session_panel (TribunaWindow *self)
 
   return self->session_panel;
 }
+
+GtkWidget *
+tribuna_window_get_status_bar (TribunaWindow *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_WINDOW (self), NULL);
+
+  return self->status_bar;
+}
