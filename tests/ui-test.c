@@ -15,7 +15,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <gst/gst.h>
+#include <locale.h>
 #include <signal.h>
 #include <string.h>
 
@@ -30,6 +32,10 @@
 #include "tribuna-window.h"
 
 #define STREAM_KEY "console"
+
+/* The words the window shows, in the language the test runs in (meson runs it in English
+ * and again in Albanian). */
+#define T(text) g_dgettext (GETTEXT_PACKAGE, text)
 
 typedef struct {
   char               *data_dir;
@@ -265,6 +271,13 @@ test_preview_paintable (void)
 static void
 test_startup (void)
 {
+  static const struct { const char *action; const char *accel; } keys[] = {
+    { "win.on-air", "<Control>l" }, { "win.record", "<Control>r" },
+    { "win.next-item", "Page_Down" }, { "win.previous-item", "Page_Up" },
+    { "win.break", "<Control>b" }, { "win.private", "<Control>p" },
+    { "win.import-agenda", "<Control>i" }, { "app.archive", "<Control>o" },
+    { "app.settings", "<Control>comma" }, { "app.quit", "<Control>q" },
+  };
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
   double ms;
@@ -283,9 +296,22 @@ test_startup (void)
   ms = tribuna_application_get_ready_us (console.app) / 1000.0;
   g_test_message ("control room usable %.0f ms after the application was created", ms);
 
-  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "OFF AIR");
-  g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, "NOT RECORDING");
+  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("OFF AIR"));
+  g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, T ("NOT RECORDING"));
   g_assert_nonnull (tribuna_engine_find_destination (engine (), "Nginx"));
+
+  /* The interface follows the locale: under LANGUAGE=sq the tiles are in Albanian. */
+  if (g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "sq"))
+    g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "PA TRANSMETIM");
+
+  /* Every key the README promises is bound to its action. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (console.app),
+                                                                   keys[i].action);
+
+      g_assert_true (g_strv_contains ((const char * const *) accels, keys[i].accel));
+    }
 }
 
 static gboolean
@@ -343,25 +369,30 @@ static void
 test_record_and_on_air (void)
 {
   TribunaStatusBar *status_bar;
+  g_autofree char *dropped = NULL;
+  g_autofree char *disk_prefix = NULL;
 
   toggle ("win.record");
   g_assert_true (tribuna_test_wait_until (is_recording, NULL, 20));
-  g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, "REC");
+  g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, T ("REC"));
 
   toggle ("win.on-air");
   /* Connecting is never shown as on air. */
   if (!tribuna_engine_get_on_air (engine ()))
-    g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), !=, "ON AIR");
+    g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), !=, T ("ON AIR"));
   g_assert_true (tribuna_test_wait_until (is_on_air, NULL, 30));
-  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "ON AIR");
+  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("ON AIR"));
   g_assert_true (tribuna_test_nginx_wait_recording_grows (console.nginx, STREAM_KEY, 0, 20));
 
   /* The status bar: a healthy loopback run drops nothing; the disk is counted in hours. */
   tribuna_test_iterate_for (1.2);
   status_bar = TRIBUNA_STATUS_BAR (tribuna_window_get_status_bar (console.window));
   g_assert_cmpuint (tribuna_engine_get_dropped_buffers (engine ()), ==, 0);
-  g_assert_cmpstr (tribuna_status_bar_get_dropped_text (status_bar), ==, "Dropped: 0");
-  g_assert_nonnull (strstr (tribuna_status_bar_get_disk_text (status_bar), " h of recording left"));
+  dropped = g_strdup_printf (T ("Dropped: %s"), "0");
+  g_assert_cmpstr (tribuna_status_bar_get_dropped_text (status_bar), ==, dropped);
+  disk_prefix = g_strndup (T ("Disk: %.1f h of recording left"),
+                           strcspn (T ("Disk: %.1f h of recording left"), "%"));
+  g_assert_true (g_str_has_prefix (tribuna_status_bar_get_disk_text (status_bar), disk_prefix));
   g_assert_nonnull (strstr (tribuna_status_bar_get_cpu_text (status_bar), "%"));
 }
 
@@ -441,7 +472,7 @@ test_stop_stream_asks (void)
   g_assert_true (tribuna_test_wait_until (destination_in_state,
                                           GINT_TO_POINTER (TRIBUNA_DESTINATION_STOPPED), 10));
   g_assert_false (tribuna_engine_get_on_air (engine ()));
-  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "OFF AIR");
+  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("OFF AIR"));
   /* The recording goes on. */
   g_assert_true (is_recording (NULL));
 }
@@ -637,6 +668,13 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   int status;
+
+  /* As main.c does: the interface follows the locale, from the build tree's catalogues. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TRIBUNA_LOCALEDIR") ? g_getenv ("TRIBUNA_LOCALEDIR")
+                                                                   : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);

@@ -27,6 +27,17 @@ while [ ! -s "$dir/display" ]; do
   sleep 0.1
 done
 
+# TRIBUNA_TEST_LOCALE=sq_AL.UTF-8: run in that locale, made with localedef when missing.
+if [ -n "${TRIBUNA_TEST_LOCALE:-}" ]; then
+  if ! locale -a 2>/dev/null | grep -qix "$(echo "$TRIBUNA_TEST_LOCALE" | sed 's/UTF-8/utf-\?8/')"; then
+    mkdir -p "$dir/locale"
+    localedef -i "${TRIBUNA_TEST_LOCALE%%.*}" -f UTF-8 "$dir/locale/$TRIBUNA_TEST_LOCALE" 2>/dev/null \
+      || { echo "Bail out! cannot make the $TRIBUNA_TEST_LOCALE locale (Debian: locales)"; exit 1; }
+    export LOCPATH="$dir/locale"
+  fi
+  export LC_ALL="$TRIBUNA_TEST_LOCALE"
+fi
+
 export DISPLAY=":$(cat "$dir/display")"
 export GDK_BACKEND=x11
 export GSK_RENDERER=cairo
