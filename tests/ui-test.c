@@ -488,6 +488,32 @@ find_settings (void)
   return NULL;
 }
 
+/* Quality and data folder: refused next to the field, or written to tribuna.conf in a form
+ * the engine's config parser reads back. */
+static void
+test_settings_program (TribunaSettingsDialog *dialog)
+{
+  g_autofree char *other = g_build_filename (console.data_dir, "elsewhere", NULL);
+  g_autoptr(TribunaConfig) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 640x360 matches no preset: row 0 is "as in the file", row 1 the 720p preset. */
+  tribuna_settings_dialog_fill_program (dialog, 1, "recordings-here");
+  g_assert_false (tribuna_settings_dialog_save_program (dialog));
+  g_assert_nonnull (tribuna_settings_dialog_get_field_error (dialog, "data-dir"));
+
+  tribuna_settings_dialog_fill_program (dialog, 1, other);
+  g_assert_true (tribuna_settings_dialog_save_program (dialog));
+  g_assert_null (tribuna_settings_dialog_get_field_error (dialog, "data-dir"));
+  saved = tribuna_config_new_from_file (console.config_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tribuna_config_get_width (saved), ==, 1280);
+  g_assert_cmpuint (tribuna_config_get_video_bitrate (saved), ==, 4000);
+  g_assert_cmpstr (tribuna_config_get_data_dir (saved), ==, other);
+  /* The destination and its key survive the rewrite. */
+  g_assert_cmpuint (tribuna_config_get_destinations (saved)->len, ==, 1);
+}
+
 static void
 test_settings (void)
 {
@@ -532,6 +558,16 @@ test_settings (void)
   g_assert_cmpstr (((TribunaStoredDestination *) g_ptr_array_index (stored, 0))->key, ==,
                    "second-key");
 
+  /* Removed again: off the engine and out of the secrets file. The config's stays. */
+  g_assert_true (tribuna_settings_dialog_remove_destination (dialog, "Second"));
+  g_assert_null (tribuna_engine_find_destination (engine (), "Second"));
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = tribuna_accounts_list_destinations (tribuna_application_get_accounts (console.app),
+                                               NULL);
+  g_assert_cmpuint (stored->len, ==, 0);
+  g_assert_false (tribuna_settings_dialog_remove_destination (dialog, "Nginx"));
+
+  test_settings_program (dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -593,6 +629,15 @@ test_archive_clip (void)
   window = g_object_ref_sink (tribuna_archive_window_new (console.app, engine ()));
   archive = TRIBUNA_ARCHIVE_WINDOW (window);
   gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 2);
+  tribuna_archive_window_set_filter (archive, TRIBUNA_SESSION_TYPE_KPF, NULL, NULL);
+  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 1);
+  tribuna_archive_window_set_filter (archive, TRIBUNA_SESSION_TYPE_BUDGET_HEARING, NULL, NULL);
+  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 0);
+  tribuna_archive_window_set_filter (archive, -1, "2024-13-45", NULL);
+  g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 0);
+  g_assert_nonnull (tribuna_archive_window_get_message (archive));
+  tribuna_archive_window_set_filter (archive, -1, "2000-01-01", NULL);
   g_assert_cmpuint (tribuna_archive_window_get_n_sessions (archive), ==, 2);
   g_assert_true (tribuna_archive_window_select_session (archive, console.session_id));
   g_assert_cmpuint (tribuna_archive_window_get_n_items (archive), >=, 4);

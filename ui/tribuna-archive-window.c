@@ -430,6 +430,23 @@ on_cancel_clicked (TribunaArchiveWindow *self)
 
 /* For tests and screenshots */
 
+void
+tribuna_archive_window_set_filter (TribunaArchiveWindow *self,
+                                   int                   type,
+                                   const char           *from_date,
+                                   const char           *to_date)
+{
+  g_return_if_fail (TRIBUNA_IS_ARCHIVE_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from_date ? from_date : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to_date ? to_date : "");
+  /* The type list reloads when it changes; the dates when Enter is pressed in them. */
+  if (gtk_drop_down_get_selected (self->type_filter) != (guint) (type + 1))
+    gtk_drop_down_set_selected (self->type_filter, (guint) (type + 1));
+  else
+    reload_sessions (self);
+}
+
 guint
 tribuna_archive_window_get_n_sessions (TribunaArchiveWindow *self)
 {

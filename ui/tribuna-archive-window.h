@@ -18,6 +18,11 @@ G_DECLARE_FINAL_TYPE (TribunaArchiveWindow, tribuna_archive_window, TRIBUNA, ARC
 GtkWidget  *tribuna_archive_window_new               (TribunaApplication   *application,
                                                       TribunaEngine        *engine);
 /* What the operator does with the list and the fields, for tests and screenshots. */
+/* @type: a TribunaSessionType, or -1 for all; dates "YYYY-MM-DD" or NULL. */
+void        tribuna_archive_window_set_filter        (TribunaArchiveWindow *self,
+                                                      int                   type,
+                                                      const char           *from_date,
+                                                      const char           *to_date);
 guint       tribuna_archive_window_get_n_sessions    (TribunaArchiveWindow *self);
 gboolean    tribuna_archive_window_select_session    (TribunaArchiveWindow *self,
                                                       gint64                session_id);

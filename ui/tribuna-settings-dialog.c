@@ -154,22 +154,38 @@ is_configured (TribunaSettingsDialog *self,
 
 static void reload_destinations (TribunaSettingsDialog *self);
 
-static void
-on_remove_clicked (GtkButton             *button,
-                   TribunaSettingsDialog *self)
+/* Only destinations added here or through the API: the config's belong to the file. */
+gboolean
+tribuna_settings_dialog_remove_destination (TribunaSettingsDialog *self,
+                                            const char            *name)
 {
-  const char *name = g_object_get_data (G_OBJECT (button), "destination");
   g_autoptr(GError) error = NULL;
 
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  if (is_configured (self, name))
+    return FALSE;
   if (tribuna_engine_find_destination (self->engine, name) != NULL
       && !tribuna_engine_remove_destination (self->engine, name, &error))
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
-      return;
+      return FALSE;
     }
   if (!tribuna_accounts_delete_destination (self->accounts, name, &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return FALSE;
+    }
   reload_destinations (self);
+  return TRUE;
+}
+
+static void
+on_remove_clicked (GtkButton             *button,
+                   TribunaSettingsDialog *self)
+{
+  tribuna_settings_dialog_remove_destination (self, g_object_get_data (G_OBJECT (button),
+                                                                       "destination"));
 }
 
 static void
@@ -438,17 +454,29 @@ save_program (TribunaSettingsDialog  *self,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+gboolean
+tribuna_settings_dialog_save_program (TribunaSettingsDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  if (save_program (self, &error))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+        adw_toast_new (_("Saved; it applies when Tribuna starts again")));
+      return TRUE;
+    }
+  if (error != NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  return FALSE;
+}
+
 static void
 on_save_clicked (GtkButton             *button,
                  TribunaSettingsDialog *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (save_program (self, &error))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-      adw_toast_new (_("Saved; it applies when Tribuna starts again")));
-  else if (error != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  tribuna_settings_dialog_save_program (self);
 }
 
 static void
@@ -501,6 +529,17 @@ tribuna_settings_dialog_fill_destination (TribunaSettingsDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url ? url : "");
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), key ? key : "");
+}
+
+void
+tribuna_settings_dialog_fill_program (TribunaSettingsDialog *self,
+                                      guint                  quality,
+                                      const char            *data_dir)
+{
+  g_return_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self));
+
+  adw_combo_row_set_selected (self->quality_row, quality);
+  gtk_editable_set_text (GTK_EDITABLE (self->data_dir_row), data_dir);
 }
 
 const char *

@@ -26,6 +26,14 @@ void        tribuna_settings_dialog_fill_destination   (TribunaSettingsDialog *s
                                                         const char            *url,
                                                         const char            *key);
 gboolean    tribuna_settings_dialog_add_destination    (TribunaSettingsDialog *self);
+gboolean    tribuna_settings_dialog_remove_destination (TribunaSettingsDialog *self,
+                                                        const char            *name);
+/* The Program page: @quality is the row of the quality list (the file's own size first
+ * when it matches no preset), then Save. */
+void        tribuna_settings_dialog_fill_program       (TribunaSettingsDialog *self,
+                                                        guint                  quality,
+                                                        const char            *data_dir);
+gboolean    tribuna_settings_dialog_save_program       (TribunaSettingsDialog *self);
 /* The reason shown next to a field ("name", "url", "key", "data-dir"), or NULL. */
 const char *tribuna_settings_dialog_get_field_error    (TribunaSettingsDialog *self,
                                                         const char            *field);
