@@ -25,6 +25,7 @@
 #include "tribuna-application.h"
 #include "tribuna-archive-window.h"
 #include "tribuna-format.h"
+#include "tribuna-level-meter.h"
 #include "tribuna-preview-paintable.h"
 #include "tribuna-session-panel.h"
 #include "tribuna-settings-dialog.h"
@@ -264,6 +265,35 @@ test_preview_paintable (void)
 
   tribuna_preview_paintable_clear (paintable);
   g_assert_null (tribuna_preview_paintable_get_texture (paintable));
+}
+
+/* The audio meter's peak hold */
+
+static void
+test_level_meter (void)
+{
+  g_autoptr(GtkWidget) meter = g_object_ref_sink (tribuna_level_meter_new ());
+  TribunaLevelMeter *self = TRIBUNA_LEVEL_METER (meter);
+  gint64 t = 1000 * G_USEC_PER_SEC;
+
+  g_assert_cmpfloat (tribuna_level_meter_get_peak_hold_db (self, t), ==,
+                     TRIBUNA_LEVEL_METER_FLOOR_DB);
+
+  /* A peak is held, then falls at 20 dB/s; a quieter reading meanwhile does not lower it. */
+  tribuna_level_meter_set_levels_at (self, -20, -3, t);
+  tribuna_level_meter_set_levels_at (self, -30, -25, t + G_USEC_PER_SEC);
+  g_assert_cmpfloat (tribuna_level_meter_get_rms_db (self), ==, -30);
+  g_assert_cmpfloat (tribuna_level_meter_get_peak_hold_db (self, t + G_USEC_PER_SEC), ==, -3);
+  g_assert_cmpfloat_with_epsilon (tribuna_level_meter_get_peak_hold_db (self, t + 2500000), -23,
+                                  1e-9);
+  /* Once it has fallen below a new peak, the new one is held. */
+  tribuna_level_meter_set_levels_at (self, -30, -12, t + 2500000);
+  g_assert_cmpfloat (tribuna_level_meter_get_peak_hold_db (self, t + 3000000), ==, -12);
+  /* Never below the floor, never above full scale. */
+  g_assert_cmpfloat (tribuna_level_meter_get_peak_hold_db (self, t + 60 * G_USEC_PER_SEC), ==,
+                     TRIBUNA_LEVEL_METER_FLOOR_DB);
+  tribuna_level_meter_set_levels_at (self, 6, 12, t + 61 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (tribuna_level_meter_get_peak_hold_db (self, t + 61 * G_USEC_PER_SEC), ==, 0);
 }
 
 /* The console, in the order an operator works */
@@ -734,6 +764,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/format", test_format);
   g_test_add_func ("/ui/preview-paintable", test_preview_paintable);
+  g_test_add_func ("/ui/level-meter", test_level_meter);
   g_test_add_func ("/ui/console/startup", test_startup);
   g_test_add_func ("/ui/console/session-and-agenda", test_open_session_and_agenda);
   g_test_add_func ("/ui/console/record-and-on-air", test_record_and_on_air);
