@@ -613,11 +613,21 @@ test_quit_while_recording (void)
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TribunaSession) session = NULL;
+  GtkWidget *archive;
   double decoded;
 
   g_assert_true (is_recording (NULL));
 
-  /* Keep going: nothing stops. */
+  /* Keep going: nothing stops. Asked from the archive window too, not only the control
+   * room. */
+  archive = tribuna_archive_window_new (console.app, engine ());
+  gtk_window_present (GTK_WINDOW (archive));
+  tribuna_test_iterate_for (0.2);
+  activate ("app.quit", NULL);
+  answer ("cancel");
+  g_assert_false (tribuna_application_get_stopping (console.app));
+  gtk_window_destroy (GTK_WINDOW (archive));
+
   activate ("app.quit", NULL);
   answer ("cancel");
   g_assert_false (tribuna_application_get_stopping (console.app));

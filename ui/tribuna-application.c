@@ -385,13 +385,17 @@ quit_activated (GSimpleAction *action,
                 gpointer       user_data)
 {
   TribunaApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  /* The control room asks first when anything is live; see its close-request. */
-  if (TRIBUNA_IS_WINDOW (window))
-    gtk_window_close (window);
-  else
-    tribuna_application_stop_and_quit (self);
+  /* The control room asks first when anything is live (its close-request), whichever
+   * window the operator was in. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (TRIBUNA_IS_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        gtk_window_close (l->data);
+        return;
+      }
+  tribuna_application_stop_and_quit (self);
 }
 
 static void

@@ -252,6 +252,23 @@ on_engine_notify (TribunaEngine *engine,
   update_on_air (self);
 }
 
+/* The program failing is said at once, in the engine's words, not only in the status bar. */
+static void
+on_program_state (TribunaEngine *engine,
+                  GParamSpec    *pspec,
+                  TribunaWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tribuna_engine_get_program_state (engine) != TRIBUNA_PROGRAM_FAILED)
+    return;
+  error = g_error_new (TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_NOT_RUNNING,
+                       _("The program stopped: %s"),
+                       tribuna_engine_get_last_error (engine) ? tribuna_engine_get_last_error (engine)
+                                                              : _("no reason given"));
+  _tribuna_window_toast_error (self, error);
+}
+
 /* Once a second: the elapsed times. */
 static gboolean
 on_tick (gpointer user_data)
@@ -387,6 +404,8 @@ bind_engine (TribunaWindow *self)
                            self, 0);
   g_signal_connect_object (self->engine, "notify::program-state",
                            G_CALLBACK (on_engine_notify), self, 0);
+  g_signal_connect_object (self->engine, "notify::program-state",
+                           G_CALLBACK (on_program_state), self, 0);
   tribuna_session_panel_set_engine (TRIBUNA_SESSION_PANEL (self->session_panel), self->engine);
   tribuna_status_bar_set_engine (TRIBUNA_STATUS_BAR (self->status_bar), self->engine);
 
