@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "test-utils.h"
 #include "tribuna-application.h"
@@ -265,6 +266,92 @@ test_preview_paintable (void)
 
   tribuna_preview_paintable_clear (paintable);
   g_assert_null (tribuna_preview_paintable_get_texture (paintable));
+}
+
+/* What the console's previews cost: four 320x180 sources and the 640x360 program at 10 fps,
+ * shown at multiview sizes in a real window (cairo, no GPU). The issue's budget is 10 % of
+ * one core for all previews; measured here for the console's side (textures and drawing). */
+
+typedef struct {
+  TribunaPreviewPaintable *paintables[5];
+  GBytes                  *frames[2][2];   /* [small, program][even, odd] */
+  guint                    n;
+} PreviewLoad;
+
+static gboolean
+push_previews (gpointer data)
+{
+  PreviewLoad *load = data;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      gboolean program = i == 4;
+
+      tribuna_preview_paintable_set_frame (load->paintables[i],
+                                           load->frames[program][(load->n + i) % 2],
+                                           GDK_MEMORY_R8G8B8, program ? 640 : 320,
+                                           program ? 360 : 180, program ? 640 * 3 : 320 * 3);
+    }
+  load->n++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gint64
+cpu_us (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
+         + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+}
+
+static void
+test_preview_cost (void)
+{
+  PreviewLoad load = { 0 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  gint64 cpu_start, wall_start;
+  double share;
+  guint timer;
+
+  for (guint p = 0; p < 2; p++)
+    for (guint k = 0; k < 2; k++)
+      load.frames[p][k] = solid_rgb (p ? 640 : 320, p ? 360 : 180, k ? 200 : 20, 90, k ? 20 : 200);
+  for (guint i = 0; i < 5; i++)
+    {
+      GtkWidget *picture;
+
+      load.paintables[i] = tribuna_preview_paintable_new ();
+      picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (load.paintables[i]));
+      gtk_widget_set_size_request (picture, i == 4 ? 384 : 192, i == 4 ? 216 : 108);
+      gtk_grid_attach (GTK_GRID (grid), picture, i == 4 ? 0 : 1 + i % 2, i == 4 ? 0 : i / 2,
+                       1, i == 4 ? 2 : 1);
+    }
+  gtk_window_set_child (GTK_WINDOW (window), grid);
+  gtk_window_present (GTK_WINDOW (window));
+  tribuna_test_iterate_for (0.5);
+
+  timer = g_timeout_add (100, push_previews, &load);
+  cpu_start = cpu_us ();
+  wall_start = g_get_monotonic_time ();
+  tribuna_test_iterate_for (5.0);
+  share = 100.0 * (cpu_us () - cpu_start) / (double) (g_get_monotonic_time () - wall_start);
+  g_source_remove (timer);
+
+  g_test_message ("previews (4 x 320x180 + 640x360 at 10 fps): %.1f %% of one core, %u rounds",
+                  share, load.n);
+  g_assert_cmpuint (load.n, >=, 40);
+  /* The budget is 10 %; the bound leaves room for a machine shared with other builds. */
+  g_assert_cmpfloat (share, <, 25.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 5; i++)
+    g_object_unref (load.paintables[i]);
+  for (guint p = 0; p < 2; p++)
+    for (guint k = 0; k < 2; k++)
+      g_bytes_unref (load.frames[p][k]);
 }
 
 /* The audio meter's peak hold */
@@ -775,6 +862,7 @@ main (int   argc,
   g_test_add_func ("/ui/format", test_format);
   g_test_add_func ("/ui/preview-paintable", test_preview_paintable);
   g_test_add_func ("/ui/level-meter", test_level_meter);
+  g_test_add_func ("/ui/preview-cost", test_preview_cost);
   g_test_add_func ("/ui/console/startup", test_startup);
   g_test_add_func ("/ui/console/session-and-agenda", test_open_session_and_agenda);
   g_test_add_func ("/ui/console/record-and-on-air", test_record_and_on_air);
