@@ -631,11 +631,20 @@ test_settings_program (TribunaSettingsDialog *dialog)
   g_assert_cmpuint (tribuna_config_get_destinations (saved)->len, ==, 1);
 }
 
+static gboolean
+refused (gpointer data)
+{
+  TribunaDestination *destination = tribuna_engine_find_destination (engine (), "Refused");
+
+  return tribuna_destination_get_state (destination) == TRIBUNA_DESTINATION_REJECTED;
+}
+
 static void
 test_settings (void)
 {
   TribunaSettingsDialog *dialog;
   g_autofree char *url = NULL;
+  g_autofree char *deny_url = NULL;
   g_autoptr(GPtrArray) stored = NULL;
   GListModel *destinations = tribuna_engine_get_destinations (engine ());
   guint n_before = g_list_model_get_n_items (destinations);
@@ -674,6 +683,18 @@ test_settings (void)
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (((TribunaStoredDestination *) g_ptr_array_index (stored, 0))->key, ==,
                    "second-key");
+
+  /* A destination the server refuses: wanted, given up, and the ON AIR tile says so in
+   * black and red, naming it, instead of the calm grey of never having started. */
+  deny_url = g_strdup_printf ("rtmp://127.0.0.1:%u/deny",
+                              tribuna_test_nginx_get_rtmp_port (console.nginx));
+  tribuna_settings_dialog_fill_destination (dialog, "Refused", deny_url, "refused-key");
+  g_assert_true (tribuna_settings_dialog_add_destination (dialog));
+  activate ("win.destination-start", g_variant_new_string ("Refused"));
+  g_assert_true (tribuna_test_wait_until (refused, NULL, 30));
+  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("NOT ON AIR"));
+  g_assert_true (tribuna_settings_dialog_remove_destination (dialog, "Refused"));
+  g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("OFF AIR"));
 
   /* Removed again: off the engine and out of the secrets file. The config's stays. */
   g_assert_true (tribuna_settings_dialog_remove_destination (dialog, "Second"));

@@ -41,6 +41,7 @@ struct _TribunaApplication
   gboolean            stopping;
   guint               sigint_id;
   guint               sigterm_id;
+  guint               sighup_id;
 };
 
 G_DEFINE_FINAL_TYPE (TribunaApplication, tribuna_application, ADW_TYPE_APPLICATION)
@@ -361,7 +362,8 @@ tribuna_application_stop_and_quit (TribunaApplication *self)
   tribuna_engine_shutdown_async (self->engine, NULL, on_engine_stopped, g_object_ref (self));
 }
 
-/* A signal is the system asking (shutdown, systemd): stop cleanly without asking. */
+/* A signal is the system asking (shutdown, systemd, the terminal closing): stop cleanly
+ * without asking. */
 static gboolean
 on_unix_signal (gpointer user_data)
 {
@@ -465,6 +467,7 @@ tribuna_application_startup (GApplication *app)
 
   self->sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, self);
+  self->sighup_id = g_unix_signal_add (SIGHUP, on_unix_signal, self);
 }
 
 static void
@@ -474,6 +477,7 @@ tribuna_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sighup_id, g_source_remove);
   G_APPLICATION_CLASS (tribuna_application_parent_class)->shutdown (app);
 }
 

@@ -23,7 +23,9 @@
 
 G_DEFINE_FINAL_TYPE (TribunaWindow, tribuna_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static const char * const tile_classes[] = { "on-air", "pending", "off-air", "recording", NULL };
+static const char * const tile_classes[] = {
+  "on-air", "pending", "off-air", "recording", "failed", NULL
+};
 
 static void
 set_tile_class (GtkWidget  *tile,
@@ -40,6 +42,7 @@ typedef struct {
   guint n_connecting;
   guint n_reconnecting;
   guint n_wanted;
+  TribunaDestination *failed;   /* one that gave up (refused, failed), or NULL */
 } DestinationCounts;
 
 static void
@@ -60,6 +63,9 @@ count_destinations (TribunaWindow     *self,
       counts->n_live += state == TRIBUNA_DESTINATION_LIVE;
       counts->n_connecting += state == TRIBUNA_DESTINATION_CONNECTING;
       counts->n_reconnecting += state == TRIBUNA_DESTINATION_RECONNECTING;
+      if ((state == TRIBUNA_DESTINATION_FAILED || state == TRIBUNA_DESTINATION_REJECTED)
+          && counts->failed == NULL)
+        counts->failed = destination;
     }
 }
 
@@ -75,6 +81,10 @@ on_air_detail (TribunaWindow           *self,
         return g_strdup (_("Not reaching viewers: the connection was lost and is being retried"));
       if (counts->n_connecting > 0)
         return g_strdup (_("Not on air yet: connecting to the streaming service"));
+      if (counts->failed != NULL)
+        return g_strdup_printf (_("“%s” could not go on air: %s"),
+                                tribuna_destination_get_name (counts->failed),
+                                tribuna_destination_get_last_error (counts->failed));
       if (g_list_model_get_n_items (tribuna_engine_get_destinations (self->engine)) == 0)
         return g_strdup (_("No destination: add one in the settings"));
       return g_strdup (_("Nothing is streamed"));
@@ -115,6 +125,12 @@ update_on_air (TribunaWindow *self)
     {
       gtk_label_set_label (self->on_air_label, _("CONNECTING"));
       set_tile_class (self->on_air_tile, "pending");
+    }
+  else if (counts.failed != NULL)
+    {
+      /* It was wanted and gave up: not the calm grey of never having started. */
+      gtk_label_set_label (self->on_air_label, _("NOT ON AIR"));
+      set_tile_class (self->on_air_tile, "failed");
     }
   else
     {
@@ -170,7 +186,7 @@ update_rec (TribunaWindow *self)
       gtk_label_set_label (self->rec_label, _("NOT RECORDING"));
       gtk_label_set_label (self->rec_detail, recorder ? tribuna_recorder_get_last_error (recorder)
                                                       : "");
-      set_tile_class (self->rec_tile, "pending");
+      set_tile_class (self->rec_tile, "failed");
       break;
     case TRIBUNA_RECORDER_IDLE:
     case TRIBUNA_RECORDER_STOPPED:
