@@ -29,26 +29,6 @@ _tribuna_window_toast_error (TribunaWindow *self,
   g_message ("%s", error->message);
 }
 
-gboolean
-_tribuna_window_is_live (TribunaWindow *self)
-{
-  TribunaRecorderState state = tribuna_engine_get_recorder_state (self->engine);
-  GListModel *model = tribuna_engine_get_destinations (self->engine);
-
-  if (state == TRIBUNA_RECORDER_STARTING || state == TRIBUNA_RECORDER_RECORDING)
-    return TRUE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(TribunaDestination) destination = g_list_model_get_item (model, i);
-
-      if (tribuna_destination_get_wanted (destination))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static gboolean
 any_wanted (TribunaWindow *self)
 {
@@ -71,6 +51,13 @@ is_recording (TribunaWindow *self)
   TribunaRecorderState state = tribuna_engine_get_recorder_state (self->engine);
 
   return state == TRIBUNA_RECORDER_STARTING || state == TRIBUNA_RECORDER_RECORDING;
+}
+
+/* Anything a careless click would cut short: a recording, or a stream someone wants. */
+gboolean
+_tribuna_window_is_live (TribunaWindow *self)
+{
+  return is_recording (self) || any_wanted (self);
 }
 
 /* Questions */
