@@ -70,6 +70,16 @@ guint          tribuna_config_get_segment_seconds   (TribunaConfig  *self);
 guint          tribuna_config_get_min_free_mb       (TribunaConfig  *self);
 guint          tribuna_config_get_stop_free_mb      (TribunaConfig  *self);
 
+/* [mixer] fade-ms (crossfade, default 500), silence-seconds (the silence alarm, default 10) */
+guint          tribuna_config_get_fade_ms           (TribunaConfig  *self);
+guint          tribuna_config_get_silence_seconds   (TribunaConfig  *self);
+
+/* [slate] title, subtitle (default "Pushim", "Seanca vazhdon së shpejti") and image
+ * (an absolute PNG path, or NULL) of the break slate */
+const char    *tribuna_config_get_slate_title       (TribunaConfig  *self);
+const char    *tribuna_config_get_slate_subtitle    (TribunaConfig  *self);
+const char    *tribuna_config_get_slate_image       (TribunaConfig  *self);
+
 /* [paths] data-dir, NULL when not set */
 const char    *tribuna_config_get_data_dir          (TribunaConfig  *self);
 

@@ -25,6 +25,8 @@ typedef enum {
   TRIBUNA_ENGINE_ERROR_DUPLICATE_DESTINATION,
   TRIBUNA_ENGINE_ERROR_SESSION,         /* no session, or not in a state that allows it */
   TRIBUNA_ENGINE_ERROR_AGENDA,          /* no agenda, or no such item */
+  TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE,  /* no source of that name */
+  TRIBUNA_ENGINE_ERROR_VALUE,           /* a value outside what is allowed */
 } TribunaEngineError;
 
 #define TRIBUNA_TYPE_ENGINE (tribuna_engine_get_type ())
@@ -182,6 +184,82 @@ void                 tribuna_engine_shutdown_async      (TribunaEngine        *s
                                                          gpointer              user_data);
 gboolean             tribuna_engine_shutdown_finish     (TribunaEngine        *self,
                                                          GAsyncResult         *result,
+                                                         GError              **error);
+
+/* Vision and sound (tribuna-engine-vision.c).
+ *
+ * Sources: a GListModel of TribunaSourcePipeline, one per [source] of the config,
+ * in its order, each with properties "name", "state" (TribunaSourceState:
+ * stopped, starting, live, no-signal), "last-error", "gain-db", "muted" and
+ * "av-offset-ms". A source that fails or sends no picture for 2 s shows a "no
+ * signal" card in its place and is rebuilt with backoff (1 s doubling to 8 s);
+ * the program never stops for it.
+ *
+ * Program and preview: engine properties "program-source" and "preview-source"
+ * (names). cut() and fade() put the preview source on program and the old
+ * program source on preview; fade() blends over [mixer] fade-ms. Layout
+ * ("layout" property): FULL, or PIP with an inset (default: the preview source)
+ * a third of the frame, top right, over the program source.
+ *
+ * Break: tribuna_engine_set_break() also puts the slate ([slate] of the config)
+ * over the whole frame on every output and mutes the hall's sound.
+ *
+ * Sound: per-source gain (dB, -60 to +20), mute and A/V offset (ms the sound
+ * plays later than the picture, 0 to 1000). "levels" signal (source name, or
+ * NULL for the program, and a TribunaAudioLevels: peak and RMS dBFS per channel)
+ * 20 times a second each; "silence-alarm" property: TRUE once the program has
+ * been below -50 dBFS for [mixer] silence-seconds while on air.
+ *
+ * Previews: while enabled, "preview-frame" signal (source name or NULL for the
+ * program, and a TribunaPreviewFrame: RGB pixels, 320x180 a source, 640x360 the
+ * program, at most 10 a second each) on the main context; the latest of each is
+ * also kept for tribuna_engine_get_preview_frame(). Snapshots are JPEG at the
+ * program's size. */
+GListModel          *tribuna_engine_get_sources         (TribunaEngine        *self);
+TribunaSourcePipeline *tribuna_engine_find_source       (TribunaEngine        *self,
+                                                         const char           *name);
+const char          *tribuna_engine_get_program_source  (TribunaEngine        *self);
+const char          *tribuna_engine_get_preview_source  (TribunaEngine        *self);
+gboolean             tribuna_engine_set_preview_source  (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         GError              **error);
+gboolean             tribuna_engine_cut                 (TribunaEngine        *self,
+                                                         GError              **error);
+gboolean             tribuna_engine_fade                (TribunaEngine        *self,
+                                                         GError              **error);
+/* @inset: the picture-in-picture's source, NULL for the preview source; ignored for FULL. */
+gboolean             tribuna_engine_set_layout          (TribunaEngine        *self,
+                                                         TribunaLayout         layout,
+                                                         const char           *inset,
+                                                         GError              **error);
+TribunaLayout        tribuna_engine_get_layout          (TribunaEngine        *self);
+const char          *tribuna_engine_get_pip_source      (TribunaEngine        *self);
+
+gboolean             tribuna_engine_set_source_gain     (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         double                gain_db,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_source_muted    (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         gboolean              muted,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_source_av_offset (TribunaEngine       *self,
+                                                          const char          *name,
+                                                          int                  offset_ms,
+                                                          GError             **error);
+/* The latest program reading, NULL before the first. */
+const TribunaAudioLevels *tribuna_engine_get_program_levels (TribunaEngine    *self);
+gboolean             tribuna_engine_get_silence_alarm   (TribunaEngine        *self);
+
+/* Previews are off until enabled: they cost a scale per frame kept. */
+void                 tribuna_engine_set_previews_enabled (TribunaEngine       *self,
+                                                          gboolean             enabled);
+/* The latest preview of @source (NULL: the program), or NULL; unref when done. */
+TribunaPreviewFrame *tribuna_engine_get_preview_frame   (TribunaEngine        *self,
+                                                         const char           *source);
+/* The latest frame of @source (NULL: the program) at the program's size, as JPEG. */
+GBytes              *tribuna_engine_snapshot_jpeg       (TribunaEngine        *self,
+                                                         const char           *source,
                                                          GError              **error);
 
 G_END_DECLS

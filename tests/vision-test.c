@@ -1,0 +1,837 @@
+/* vision-test.c: sources, the vision mixer, the slate, the meters and previews on real pipelines
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Sources are solid test colours (red, blue, green), so what the program shows
+ * can be read off its preview frames: the preview branch is an appsink on the
+ * mixed program, after the compositor, at 10 frames a second. An RTSP camera
+ * is served in this process by gst-rtsp-server on loopback, stopped (its
+ * clients cut off and its socket closed) and started again on the same port.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <gst/gst.h>
+#include <gst/rtsp-server/rtsp-server.h>
+
+#include "test-utils.h"
+#include "tribuna-engine.h"
+
+typedef struct {
+  char          *data_dir;
+  TribunaEngine *engine;
+} Fixture;
+
+/* Colours as they come back through I420 and the RGB preview */
+typedef struct {
+  guint8 r, g, b;
+} Rgb;
+
+static const Rgb RED = { 255, 0, 0 };
+static const Rgb BLUE = { 0, 0, 255 };
+static const Rgb GREEN = { 0, 255, 0 };
+/* The cards' background: 0.08, 0.12, 0.20 */
+static const Rgb CARD = { 20, 31, 51 };
+static const Rgb YELLOW = { 255, 255, 0 };
+
+static TribunaEngine *
+make_engine (const char *data_dir,
+             const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat ("[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
+                                       "encoder-preset=ultrafast\n"
+                                       "[recording]\nsegment-seconds=2\n", extra, NULL);
+  g_autoptr(TribunaConfig) config = tribuna_config_new_from_data (text, "test.conf", data_dir,
+                                                                  &error);
+  TribunaEngine *engine;
+
+  g_assert_no_error (error);
+  engine = tribuna_engine_new (config, data_dir, &error);
+  g_assert_no_error (error);
+  return engine;
+}
+
+static const char three_colours[] =
+  "[source Kryesuesi]\nuri=test:red\n"
+  "[source Foltorja]\nuri=test:blue\n"
+  "[source Salla]\nuri=test:green\n"
+  "[mixer]\nfade-ms=2000\n";
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->engine = make_engine (fixture->data_dir, data ? data : three_colours);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_finalize_object (g_steal_pointer (&fixture->engine));
+  tribuna_test_rm_rf (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_free (fixture->data_dir);
+}
+
+static gboolean
+close_to (const Rgb *a,
+          const Rgb *b,
+          int        tolerance)
+{
+  return ABS ((int) a->r - b->r) <= tolerance && ABS ((int) a->g - b->g) <= tolerance
+         && ABS ((int) a->b - b->b) <= tolerance;
+}
+
+static Rgb
+pixel_at (TribunaPreviewFrame *frame,
+          double               x,
+          double               y)
+{
+  Rgb rgb;
+
+  tribuna_preview_frame_get_rgb (frame, (guint) (x * tribuna_preview_frame_get_width (frame)),
+                                 (guint) (y * tribuna_preview_frame_get_height (frame)),
+                                 &rgb.r, &rgb.g, &rgb.b);
+  return rgb;
+}
+
+/* The program's centre pixel, from the newest program preview. */
+static gboolean
+program_centre (TribunaEngine *engine,
+                Rgb           *rgb)
+{
+  g_autoptr(TribunaPreviewFrame) frame = tribuna_engine_get_preview_frame (engine, NULL);
+
+  if (frame == NULL)
+    return FALSE;
+  *rgb = pixel_at (frame, 0.5, 0.5);
+  return TRUE;
+}
+
+typedef struct {
+  TribunaEngine *engine;
+  const Rgb     *colour;
+} ColourWait;
+
+static gboolean
+centre_is (gpointer user_data)
+{
+  ColourWait *wait = user_data;
+  Rgb rgb;
+
+  return program_centre (wait->engine, &rgb) && close_to (&rgb, wait->colour, 40);
+}
+
+static gboolean
+wait_for_colour (TribunaEngine *engine,
+                 const Rgb     *colour,
+                 double         timeout_s)
+{
+  ColourWait wait = { engine, colour };
+
+  return tribuna_test_wait_until (centre_is, &wait, timeout_s);
+}
+
+static void
+start_with_previews (TribunaEngine *engine)
+{
+  g_autoptr(GError) error = NULL;
+
+  tribuna_engine_set_previews_enabled (engine, TRUE);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_colour (engine, &RED, 10));
+}
+
+static gboolean
+source_is_live (gpointer user_data)
+{
+  return tribuna_source_pipeline_get_state (user_data) == TRIBUNA_SOURCE_LIVE;
+}
+
+static void
+test_sources (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GListModel *sources = tribuna_engine_get_sources (fixture->engine);
+  g_autoptr(TribunaSourcePipeline) second = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (sources), ==, 3);
+  second = g_list_model_get_item (sources, 1);
+  g_assert_cmpstr (tribuna_source_pipeline_get_name (second), ==, "Foltorja");
+  g_assert_cmpstr (tribuna_engine_get_program_source (fixture->engine), ==, "Kryesuesi");
+  g_assert_cmpstr (tribuna_engine_get_preview_source (fixture->engine), ==, "Foltorja");
+
+  start_with_previews (fixture->engine);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (sources, i);
+
+      g_assert_true (tribuna_test_wait_until (source_is_live, source, 2));
+    }
+}
+
+/* A cut shows the new source within a few frames: 0.3 s is three frames of the
+ * 10 fps preview, nine of the program. */
+static void
+test_cut (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  double seconds;
+
+  start_with_previews (fixture->engine);
+  tribuna_engine_set_preview_source (fixture->engine, "Salla", &error);
+  g_assert_no_error (error);
+  g_assert_false (tribuna_engine_set_preview_source (fixture->engine, "Tavani", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE);
+  g_clear_error (&error);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (tribuna_engine_cut (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_colour (fixture->engine, &GREEN, 2));
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("the cut showed on the program preview after %.3f s", seconds);
+  g_assert_cmpfloat (seconds, <, 0.35);
+
+  g_assert_cmpstr (tribuna_engine_get_program_source (fixture->engine), ==, "Salla");
+  g_assert_cmpstr (tribuna_engine_get_preview_source (fixture->engine), ==, "Kryesuesi");
+  g_assert_true (tribuna_engine_cut (fixture->engine, &error));
+  g_assert_true (wait_for_colour (fixture->engine, &RED, 2));
+}
+
+typedef struct {
+  TribunaEngine *engine;
+  guint          n_frames;
+  guint          n_blends;
+  Rgb            blend;
+} FadeWatch;
+
+/* During a red→blue fade every frame is red·(1−t) + blue·t: red and blue add up
+ * to full scale, green stays off; mid-way both are well inside (0, 255). */
+static void
+on_fade_frame (TribunaEngine       *engine,
+               const char          *source,
+               TribunaPreviewFrame *frame,
+               FadeWatch           *watch)
+{
+  Rgb rgb;
+
+  if (source != NULL)
+    return;
+
+  rgb = pixel_at (frame, 0.5, 0.5);
+  watch->n_frames++;
+  if (rgb.r > 70 && rgb.r < 185 && rgb.b > 70 && rgb.b < 185)
+    {
+      g_assert_cmpint (rgb.g, <, 40);
+      g_assert_cmpint (ABS ((int) rgb.r + rgb.b - 255), <, 40);
+      watch->n_blends++;
+      watch->blend = rgb;
+    }
+}
+
+static void
+test_fade (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  FadeWatch watch = { fixture->engine };
+  gulong handler;
+
+  start_with_previews (fixture->engine);
+  handler = g_signal_connect (fixture->engine, "preview-frame", G_CALLBACK (on_fade_frame), &watch);
+  g_assert_true (tribuna_engine_fade (fixture->engine, &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (1.2);
+  /* Mid-fade (2 s): neither colour alone. */
+  {
+    Rgb rgb = { 0 };
+
+    g_assert_true (program_centre (fixture->engine, &rgb));
+    g_assert_false (close_to (&rgb, &RED, 40));
+    g_assert_false (close_to (&rgb, &BLUE, 40));
+  }
+  g_assert_true (wait_for_colour (fixture->engine, &BLUE, 3));
+  g_signal_handler_disconnect (fixture->engine, handler);
+
+  g_test_message ("%u of %u preview frames were blends, e.g. %u,%u,%u", watch.n_blends,
+                  watch.n_frames, watch.blend.r, watch.blend.g, watch.blend.b);
+  g_assert_cmpuint (watch.n_blends, >=, 5);
+}
+
+static void
+test_pip (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaPreviewFrame) frame = NULL;
+  Rgb inset, main;
+
+  start_with_previews (fixture->engine);
+  g_assert_true (tribuna_engine_set_layout (fixture->engine, TRIBUNA_LAYOUT_PIP, "Salla", &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (0.5);
+
+  frame = tribuna_engine_get_preview_frame (fixture->engine, NULL);
+  /* The inset: a third of the frame, top right, 1/32 of the width from the edges. */
+  inset = pixel_at (frame, 1.0 - 1.0 / 32 - 1.0 / 6, 1.0 / 18 + 1.0 / 6);
+  main = pixel_at (frame, 0.3, 0.6);
+  g_assert_true (close_to (&inset, &GREEN, 40));
+  g_assert_true (close_to (&main, &RED, 40));
+  g_assert_cmpint (tribuna_engine_get_layout (fixture->engine), ==, TRIBUNA_LAYOUT_PIP);
+
+  g_assert_true (tribuna_engine_set_layout (fixture->engine, TRIBUNA_LAYOUT_FULL, NULL, &error));
+  tribuna_test_iterate_for (0.5);
+  g_clear_pointer (&frame, tribuna_preview_frame_unref);
+  frame = tribuna_engine_get_preview_frame (fixture->engine, NULL);
+  inset = pixel_at (frame, 1.0 - 1.0 / 32 - 1.0 / 6, 1.0 / 18 + 1.0 / 6);
+  g_assert_true (close_to (&inset, &RED, 40));
+}
+
+static void
+test_source_previews_and_snapshot (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaPreviewFrame) blue = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  const guint8 *bytes;
+  gsize size;
+  Rgb rgb;
+
+  start_with_previews (fixture->engine);
+  tribuna_test_iterate_for (0.5);
+  blue = tribuna_engine_get_preview_frame (fixture->engine, "Foltorja");
+  g_assert_nonnull (blue);
+  g_assert_cmpuint (tribuna_preview_frame_get_width (blue), ==, 320);
+  g_assert_cmpuint (tribuna_preview_frame_get_height (blue), ==, 180);
+  rgb = pixel_at (blue, 0.5, 0.5);
+  g_assert_true (close_to (&rgb, &BLUE, 40));
+
+  jpeg = tribuna_engine_snapshot_jpeg (fixture->engine, NULL, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_get_data (jpeg, &size);
+  g_assert_cmpuint (size, >, 1000);
+  g_assert_cmpuint (bytes[0], ==, 0xff);
+  g_assert_cmpuint (bytes[1], ==, 0xd8);
+  g_clear_pointer (&jpeg, g_bytes_unref);
+  jpeg = tribuna_engine_snapshot_jpeg (fixture->engine, "Salla", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (jpeg), >, 1000);
+}
+
+/* Meters */
+
+typedef struct {
+  const char         *source;   /* NULL: the program */
+  guint               n;
+  TribunaAudioLevels  last;
+} LevelWatch;
+
+static void
+on_levels (TribunaEngine      *engine,
+           const char         *source,
+           TribunaAudioLevels *levels,
+           LevelWatch         *watch)
+{
+  if (g_strcmp0 (source, watch->source) != 0)
+    return;
+
+  watch->n++;
+  watch->last = *levels;
+}
+
+static LevelWatch
+read_levels (TribunaEngine *engine,
+             const char    *source,
+             double         seconds)
+{
+  LevelWatch watch = { source };
+  gulong handler = g_signal_connect (engine, "levels", G_CALLBACK (on_levels), &watch);
+
+  tribuna_test_iterate_for (seconds);
+  g_signal_handler_disconnect (engine, handler);
+  return watch;
+}
+
+/* The test tone is a 1 kHz sine at amplitude 0.1: peak -20 dBFS, RMS -23.0 dBFS. */
+static void
+assert_tone (const TribunaAudioLevels *levels)
+{
+  g_assert_cmpuint (levels->n_channels, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (levels->peak_db[i], -20.0, 1.0);
+      g_assert_cmpfloat_with_epsilon (levels->rms_db[i], -20.0 - 10 * log10 (2), 1.0);
+    }
+}
+
+static void
+test_levels (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  LevelWatch watch;
+
+  start_with_previews (fixture->engine);
+  watch = read_levels (fixture->engine, "Foltorja", 1.0);
+  g_test_message ("%u readings a second; Foltorja: peak %.2f, RMS %.2f dBFS", watch.n,
+                  watch.last.peak_db[0], watch.last.rms_db[0]);
+  g_assert_cmpuint (watch.n, >=, 15);
+  g_assert_cmpuint (watch.n, <=, 25);
+  assert_tone (&watch.last);
+
+  /* One source in the mix: the program reads its tone. */
+  tribuna_engine_set_source_muted (fixture->engine, "Foltorja", TRUE, &error);
+  tribuna_engine_set_source_muted (fixture->engine, "Salla", TRUE, &error);
+  g_assert_no_error (error);
+  watch = read_levels (fixture->engine, NULL, 1.0);
+  assert_tone (&watch.last);
+  g_assert_nonnull (tribuna_engine_get_program_levels (fixture->engine));
+
+  /* +6 dB of gain reads 6 dB louder. */
+  tribuna_engine_set_source_gain (fixture->engine, "Kryesuesi", 6.0, &error);
+  g_assert_no_error (error);
+  watch = read_levels (fixture->engine, NULL, 0.6);
+  g_assert_cmpfloat_with_epsilon (watch.last.peak_db[0], -14.0, 1.0);
+  g_assert_false (tribuna_engine_set_source_gain (fixture->engine, "Kryesuesi", 40.0, &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+}
+
+/* The break */
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+is_recording (gpointer data)
+{
+  return tribuna_engine_get_recorder_state (data) == TRIBUNA_RECORDER_RECORDING;
+}
+
+static void
+on_recording_stopped (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tribuna_engine_stop_recording_finish (TRIBUNA_ENGINE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+stop_recording (TribunaEngine *engine)
+{
+  gboolean done = FALSE;
+
+  tribuna_engine_stop_recording_async (engine, NULL, on_recording_stopped, &done);
+  g_assert_true (tribuna_test_wait_until (is_true, &done, 15));
+}
+
+static void
+start_session (TribunaEngine *engine)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaSession) session = NULL;
+
+  session = tribuna_engine_create_session (engine, TRIBUNA_SESSION_TYPE_ASSEMBLY,
+                                           "Seanca e Kuvendit", NULL, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  tribuna_engine_open_session (engine, session->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (tribuna_engine_start_session (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+}
+
+static void
+on_session_ended (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tribuna_engine_end_session_finish (TRIBUNA_ENGINE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+end_session (TribunaEngine *engine)
+{
+  gboolean done = FALSE;
+
+  tribuna_engine_end_session_async (engine, NULL, on_session_ended, &done);
+  g_assert_true (tribuna_test_wait_until (is_true, &done, 15));
+}
+
+/* The slate's corner: its background, away from the text. */
+static gboolean
+corner_is (gpointer user_data)
+{
+  ColourWait *wait = user_data;
+  g_autoptr(TribunaPreviewFrame) frame = tribuna_engine_get_preview_frame (wait->engine, NULL);
+  Rgb rgb;
+
+  if (frame == NULL)
+    return FALSE;
+  rgb = pixel_at (frame, 0.05, 0.9);
+  return close_to (&rgb, wait->colour, 12);
+}
+
+static void
+test_slate (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ColourWait card = { fixture->engine, &CARD };
+  LevelWatch watch;
+
+  start_with_previews (fixture->engine);
+  start_session (fixture->engine);
+  tribuna_engine_set_source_muted (fixture->engine, "Foltorja", TRUE, &error);
+  tribuna_engine_set_source_muted (fixture->engine, "Salla", TRUE, &error);
+
+  g_assert_true (tribuna_engine_set_break (fixture->engine, TRUE, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (corner_is, &card, 2));
+  /* The hall is off the program; its microphones still read on their meters. */
+  tribuna_test_iterate_for (0.3);
+  watch = read_levels (fixture->engine, NULL, 0.5);
+  g_assert_cmpfloat (watch.last.peak_db[0], <, -90.0);
+  watch = read_levels (fixture->engine, "Kryesuesi", 0.5);
+  assert_tone (&watch.last);
+
+  g_assert_true (tribuna_engine_set_break (fixture->engine, FALSE, "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for_colour (fixture->engine, &RED, 2));
+  tribuna_test_iterate_for (0.3);
+  watch = read_levels (fixture->engine, NULL, 0.5);
+  assert_tone (&watch.last);
+  end_session (fixture->engine);
+}
+
+/* The loudest sample of a recording's sound, in dBFS, as ffmpeg measures it. */
+static double
+recorded_max_volume (const char *data_dir)
+{
+  g_autofree char *dir = g_build_filename (data_dir, "recordings", NULL);
+  g_autoptr(GPtrArray) files = tribuna_test_find_files (dir, ".ts");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *input = NULL;
+  const char *found;
+  int status;
+
+  g_assert_cmpuint (files->len, >, 0);
+  input = files->len == 1 ? g_strdup (g_ptr_array_index (files, 0))
+                          : tribuna_test_concat_input (files);
+  {
+    const char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-i", input, "-vn",
+                           "-af", "volumedetect", "-f", "null", "-", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                  NULL, NULL, NULL, &output, &status, &error);
+  }
+  g_assert_no_error (error);
+  found = strstr (output, "max_volume: ");
+  g_assert_nonnull (found);
+  return g_ascii_strtod (found + strlen ("max_volume: "), NULL);
+}
+
+static void
+test_mute_records_silence (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  LevelWatch watch;
+  double max_db;
+
+  start_with_previews (fixture->engine);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *names[] = { "Kryesuesi", "Foltorja", "Salla" };
+
+      g_assert_true (tribuna_engine_set_source_muted (fixture->engine, names[i], TRUE, &error));
+      g_assert_no_error (error);
+    }
+
+  tribuna_test_iterate_for (0.3);
+  watch = read_levels (fixture->engine, NULL, 0.5);
+  g_test_message ("program peak %.1f dBFS", watch.last.peak_db[0]);
+  g_assert_cmpfloat (watch.last.peak_db[0], <, -90.0);
+
+  g_assert_true (tribuna_engine_start_recording (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_recording, fixture->engine, 10));
+  tribuna_test_iterate_for (3);
+  stop_recording (fixture->engine);
+
+  max_db = recorded_max_volume (fixture->data_dir);
+  g_test_message ("all sources muted: the recording's loudest sample is %.1f dBFS", max_db);
+  g_assert_cmpfloat (max_db, <, -80.0);
+}
+
+/* An RTSP camera, served here */
+
+typedef struct {
+  GstRTSPServer *server;
+  guint          source_id;
+  guint          port;
+  GstElement    *gate;     /* a valve in the camera's pipeline: shut, it sends nothing */
+} Camera;
+
+static void
+on_media_configure (GstRTSPMediaFactory *factory,
+                    GstRTSPMedia        *media,
+                    Camera              *camera)
+{
+  g_autoptr(GstElement) element = gst_rtsp_media_get_element (media);
+
+  gst_clear_object (&camera->gate);
+  camera->gate = gst_bin_get_by_name (GST_BIN (element), "gate");
+}
+
+static Camera *
+camera_start (guint port)
+{
+  Camera *camera = g_new0 (Camera, 1);
+  g_autoptr(GstRTSPMountPoints) mounts = NULL;
+  GstRTSPMediaFactory *factory = gst_rtsp_media_factory_new ();
+  g_autofree char *service = g_strdup_printf ("%u", port);
+  g_autoptr(GError) error = NULL;
+
+  camera->port = port;
+  camera->server = gst_rtsp_server_new ();
+  g_object_set (camera->server, "address", "127.0.0.1", "service", service, NULL);
+  gst_rtsp_media_factory_set_launch (factory,
+                                     "( videotestsrc is-live=true pattern=solid-color "
+                                     "foreground-color=0xffffff00 "
+                                     "! video/x-raw,width=320,height=180,framerate=15/1 "
+                                     "! valve name=gate "
+                                     "! x264enc tune=zerolatency speed-preset=ultrafast "
+                                     "key-int-max=15 ! rtph264pay name=pay0 pt=96 )");
+  gst_rtsp_media_factory_set_shared (factory, TRUE);
+  g_signal_connect (factory, "media-configure", G_CALLBACK (on_media_configure), camera);
+  mounts = gst_rtsp_server_get_mount_points (camera->server);
+  gst_rtsp_mount_points_add_factory (mounts, "/cam", factory);
+  camera->source_id = gst_rtsp_server_attach (camera->server, NULL);
+  g_assert_cmpuint (camera->source_id, !=, 0);
+  return camera;
+}
+
+static GstRTSPFilterResult
+remove_client (GstRTSPServer *server,
+               GstRTSPClient *client,
+               gpointer       user_data)
+{
+  return GST_RTSP_FILTER_REMOVE;
+}
+
+/* The camera dies: its clients are cut off, its socket closed. */
+static void
+camera_stop (Camera *camera)
+{
+  gst_rtsp_server_client_filter (camera->server, remove_client, NULL);
+  g_source_remove (camera->source_id);
+  g_object_unref (camera->server);
+  gst_clear_object (&camera->gate);
+  g_free (camera);
+}
+
+typedef struct {
+  TribunaSourcePipeline *source;
+  TribunaSourceState     state;
+} StateWait;
+
+static gboolean
+state_is (gpointer user_data)
+{
+  StateWait *wait = user_data;
+
+  return tribuna_source_pipeline_get_state (wait->source) == wait->state;
+}
+
+static guint64
+recorded_bytes (const char *data_dir)
+{
+  g_autofree char *dir = g_build_filename (data_dir, "recordings", NULL);
+  g_autoptr(GPtrArray) files = tribuna_test_find_files (dir, ".ts");
+  guint64 total = 0;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      GStatBuf st;
+
+      if (g_stat (g_ptr_array_index (files, i), &st) == 0)
+        total += st.st_size;
+    }
+
+  return total;
+}
+
+static void
+test_rtsp_camera (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  guint port = tribuna_test_free_port (&error);
+  g_autofree char *config = g_strdup_printf ("[source Kamera]\nuri=rtsp://127.0.0.1:%u/cam\n"
+                                             "[source Salla]\nuri=test:green\n", port);
+  TribunaEngine *engine;
+  Camera *camera;
+  StateWait wait;
+  ColourWait card, yellow;
+  guint64 bytes;
+  gint64 start;
+
+  g_assert_no_error (error);
+  camera = camera_start (port);
+  engine = make_engine (data_dir, config);
+  wait.source = tribuna_engine_find_source (engine, "Kamera");
+  card = (ColourWait) { engine, &CARD };
+  yellow = (ColourWait) { engine, &YELLOW };
+
+  tribuna_engine_set_previews_enabled (engine, TRUE);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 15));
+  g_assert_true (tribuna_test_wait_until (centre_is, &yellow, 5));
+  g_assert_true (tribuna_engine_start_recording (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+
+  /* Killed: the card, while the program and the recording go on. */
+  camera_stop (camera);
+  start = g_get_monotonic_time ();
+  wait.state = TRIBUNA_SOURCE_NO_SIGNAL;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 6));
+  g_test_message ("the dead camera was noticed after %.1f s: %s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+                  tribuna_source_pipeline_get_last_error (wait.source));
+  g_assert_true (tribuna_test_wait_until (corner_is, &card, 2));
+  bytes = recorded_bytes (data_dir);
+  tribuna_test_iterate_for (3);
+  g_assert_cmpint (tribuna_engine_get_program_state (engine), ==, TRIBUNA_PROGRAM_RUNNING);
+  g_assert_cmpint (tribuna_engine_get_recorder_state (engine), ==, TRIBUNA_RECORDER_RECORDING);
+  g_assert_cmpuint (recorded_bytes (data_dir), >, bytes + 50000);
+  g_assert_true (corner_is (&card));
+
+  /* Restarted: the picture comes back by itself, within the 8 s backoff and a connect. */
+  camera = camera_start (port);
+  start = g_get_monotonic_time ();
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 20));
+  g_assert_true (tribuna_test_wait_until (centre_is, &yellow, 5));
+  g_test_message ("the camera was back on program %.1f s after it restarted",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+
+  stop_recording (engine);
+  g_assert_finalize_object (engine);
+  camera_stop (camera);
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
+/* A camera that stays connected but stops sending is found by its silence. */
+static void
+test_rtsp_stall (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  guint port = tribuna_test_free_port (&error);
+  g_autofree char *config = g_strdup_printf ("[source Kamera]\nuri=rtsp://127.0.0.1:%u/cam\n",
+                                             port);
+  TribunaEngine *engine;
+  Camera *camera;
+  StateWait wait;
+  ColourWait card, yellow;
+  gint64 start;
+  double seconds;
+
+  g_assert_no_error (error);
+  camera = camera_start (port);
+  engine = make_engine (data_dir, config);
+  wait.source = tribuna_engine_find_source (engine, "Kamera");
+  card = (ColourWait) { engine, &CARD };
+  yellow = (ColourWait) { engine, &YELLOW };
+
+  tribuna_engine_set_previews_enabled (engine, TRUE);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 15));
+  g_assert_true (tribuna_test_wait_until (centre_is, &yellow, 5));
+  g_assert_nonnull (camera->gate);
+
+  g_object_set (camera->gate, "drop", TRUE, NULL);
+  start = g_get_monotonic_time ();
+  wait.state = TRIBUNA_SOURCE_NO_SIGNAL;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 6));
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("the stalled camera was noticed after %.1f s: %s", seconds,
+                  tribuna_source_pipeline_get_last_error (wait.source));
+  g_assert_cmpfloat (seconds, >=, 1.5);
+  g_assert_cmpfloat (seconds, <, 3.5);
+  g_assert_cmpstr (tribuna_source_pipeline_get_last_error (wait.source), ==, "no picture for 2 s");
+  g_assert_true (tribuna_test_wait_until (corner_is, &card, 2));
+  g_assert_cmpint (tribuna_engine_get_program_state (engine), ==, TRIBUNA_PROGRAM_RUNNING);
+
+  g_object_set (camera->gate, "drop", FALSE, NULL);
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 20));
+  g_assert_true (tribuna_test_wait_until (centre_is, &yellow, 5));
+
+  g_assert_finalize_object (engine);
+  camera_stop (camera);
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/pipelines/vision/sources", Fixture, NULL, fixture_set_up, test_sources,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/cut", Fixture, NULL, fixture_set_up, test_cut,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/fade", Fixture, NULL, fixture_set_up, test_fade,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/pip", Fixture, NULL, fixture_set_up, test_pip,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/previews", Fixture, NULL, fixture_set_up,
+              test_source_previews_and_snapshot, fixture_tear_down);
+  g_test_add ("/pipelines/vision/levels", Fixture, NULL, fixture_set_up, test_levels,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/slate", Fixture, NULL, fixture_set_up, test_slate,
+              fixture_tear_down);
+  g_test_add ("/pipelines/vision/mute-records-silence", Fixture, NULL, fixture_set_up,
+              test_mute_records_silence, fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/rtsp-camera", test_rtsp_camera);
+  g_test_add_func ("/pipelines/vision/rtsp-stall", test_rtsp_stall);
+
+  return g_test_run ();
+}
