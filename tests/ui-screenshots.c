@@ -90,6 +90,8 @@ write_config (const char       *dir,
 
   text = g_strdup_printf ("[program]\nencoder-preset=ultrafast\n"
                           "[source Salla]\nuri=test:smpte\n"
+                          "[source Foltorja]\nuri=test:ball\n"
+                          "[source Kryesuesi]\nuri=test:pinwheel\n"
                           "[destination YouTube]\nurl=rtmp://127.0.0.1:%u/live\nkey=youtube-key\n"
                           "[destination Facebook]\nurl=rtmp://127.0.0.1:%u/rtmp\nkey=fb-key\n",
                           tribuna_test_nginx_get_rtmp_port (nginx), closed);
@@ -119,6 +121,7 @@ control_room (const char *out,
   tribuna_test_iterate_for (2);
   act ("next-item", NULL);
   act ("speaker", g_variant_new ("(ss)", "Agim Veliu", "Kryetar i Komunës"));
+  act ("select-source", g_variant_new_int32 (2));
   tribuna_test_iterate_for (4);
   save (GTK_WIDGET (window), out, "console-on-air", suffix);
 }

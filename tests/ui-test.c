@@ -25,8 +25,10 @@
 #include "test-utils.h"
 #include "tribuna-application.h"
 #include "tribuna-archive-window.h"
+#include "tribuna-audio-strip.h"
 #include "tribuna-format.h"
 #include "tribuna-level-meter.h"
+#include "tribuna-multiview.h"
 #include "tribuna-preview-paintable.h"
 #include "tribuna-session-panel.h"
 #include "tribuna-settings-dialog.h"
@@ -131,6 +133,7 @@ write_config (void)
                           "keyframe-interval=1\nencoder-preset=ultrafast\n"
                           "[recording]\nsegment-seconds=3\n"
                           "[source Salla]\nuri=test:smpte\n"
+                          "[source Foltorja]\nuri=test:ball\n"
                           "[destination Nginx]\nurl=rtmp://127.0.0.1:%u/live\nkey=%s\n",
                           tribuna_test_nginx_get_rtmp_port (console.nginx), STREAM_KEY);
   console.config_path = g_build_filename (console.data_dir, "tribuna.conf", NULL);
@@ -513,6 +516,87 @@ test_record_and_on_air (void)
   g_assert_nonnull (strstr (tribuna_status_bar_get_cpu_text (status_bar), "%"));
 }
 
+/* Vision (issue #4's API): previews, tally, cut, fade, picture-in-picture, meters, mute */
+
+static gboolean
+program_previewed (gpointer data)
+{
+  TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
+
+  return tribuna_preview_paintable_get_texture (
+           tribuna_multiview_get_program_paintable (multiview)) != NULL
+         && tribuna_preview_paintable_get_texture (
+              tribuna_source_tile_get_paintable (tribuna_multiview_get_tile (multiview, 1))) != NULL;
+}
+
+static gboolean
+program_has_sound (gpointer data)
+{
+  TribunaAudioStrip *strip = TRIBUNA_AUDIO_STRIP (tribuna_window_get_audio_strip (console.window));
+
+  return tribuna_level_meter_get_rms_db (tribuna_audio_strip_get_meter (strip, NULL)) > -50;
+}
+
+static gboolean
+fade_done (gpointer data)
+{
+  return g_strcmp0 (tribuna_engine_get_program_source (engine ()), data) == 0;
+}
+
+static void
+test_vision (void)
+{
+  TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
+  TribunaAudioStrip *strip = TRIBUNA_AUDIO_STRIP (tribuna_window_get_audio_strip (console.window));
+  TribunaSourceTile *first, *second;
+  GtkToggleButton *mute;
+  TribunaSourcePipeline *hall;
+
+  g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 2);
+  first = tribuna_multiview_get_tile (multiview, 0);
+  second = tribuna_multiview_get_tile (multiview, 1);
+
+  /* Live previews reach the monitor and the tiles while the window shows them. */
+  g_assert_true (tribuna_test_wait_until (program_previewed, NULL, 20));
+
+  /* Tally: the first source is on program (red). Key 2 puts the second on preview (green). */
+  g_assert_true (tribuna_source_tile_get_on_program (first));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (first), "tally-program"));
+  activate ("win.select-source", g_variant_new_int32 (2));
+  g_assert_cmpstr (tribuna_engine_get_preview_source (engine ()), ==, "Foltorja");
+  g_assert_true (tribuna_source_tile_get_on_preview (second));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (second), "tally-preview"));
+
+  /* Cut (Space): swapped, and the tally follows. */
+  activate ("win.cut", NULL);
+  g_assert_cmpstr (tribuna_engine_get_program_source (engine ()), ==, "Foltorja");
+  g_assert_true (tribuna_source_tile_get_on_program (second));
+  g_assert_true (tribuna_source_tile_get_on_preview (first));
+
+  /* Fade (Enter): back to the hall once the crossfade is over. */
+  activate ("win.fade", NULL);
+  g_assert_true (tribuna_test_wait_until (fade_done, (gpointer) "Salla", 10));
+  g_assert_true (tribuna_source_tile_get_on_program (first));
+
+  /* Picture-in-picture, and back. */
+  toggle ("win.pip");
+  g_assert_cmpint (tribuna_engine_get_layout (engine ()), ==, TRIBUNA_LAYOUT_PIP);
+  toggle ("win.pip");
+  g_assert_cmpint (tribuna_engine_get_layout (engine ()), ==, TRIBUNA_LAYOUT_FULL);
+
+  /* The test tone moves the program's meter; the mute button mutes the source. */
+  g_assert_true (tribuna_test_wait_until (program_has_sound, NULL, 10));
+  hall = tribuna_engine_find_source (engine (), "Salla");
+  mute = tribuna_audio_strip_get_mute_button (strip, "Salla");
+  gtk_toggle_button_set_active (mute, TRUE);
+  g_assert_true (tribuna_source_pipeline_get_muted (hall));
+  gtk_toggle_button_set_active (mute, FALSE);
+  g_assert_false (tribuna_source_pipeline_get_muted (hall));
+  /* The engine's gain shows on the slider (the HTTP API could have set it). */
+  g_assert_true (tribuna_engine_set_source_gain (engine (), "Salla", -6, NULL));
+  g_assert_cmpfloat (gtk_range_get_value (tribuna_audio_strip_get_gain (strip, "Salla")), ==, -6);
+}
+
 static const char *
 item_number (void)
 {
@@ -887,6 +971,7 @@ main (int   argc,
   g_test_add_func ("/ui/console/startup", test_startup);
   g_test_add_func ("/ui/console/session-and-agenda", test_open_session_and_agenda);
   g_test_add_func ("/ui/console/record-and-on-air", test_record_and_on_air);
+  g_test_add_func ("/ui/console/vision", test_vision);
   g_test_add_func ("/ui/console/agenda-items", test_agenda_items);
   g_test_add_func ("/ui/console/stop-stream-asks", test_stop_stream_asks);
   g_test_add_func ("/ui/console/settings", test_settings);

@@ -395,6 +395,79 @@ end_session_activated (GSimpleAction *action,
     confirmed_end_session (self);
 }
 
+/* Vision: preview selection, cut, fade, picture-in-picture (issue #4's engine API). */
+
+static void
+preview_source_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_set_preview_source (self->engine, g_variant_get_string (parameter, NULL),
+                                          &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+/* Keys 1–9: the sources in the multiview's order. */
+static void
+select_source_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  GListModel *sources = tribuna_engine_get_sources (self->engine);
+  guint index = (guint) g_variant_get_int32 (parameter) - 1;
+  g_autoptr(TribunaSourcePipeline) source = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (index >= g_list_model_get_n_items (sources))
+    return;
+  source = g_list_model_get_item (sources, index);
+  if (!tribuna_engine_set_preview_source (self->engine, tribuna_source_pipeline_get_name (source),
+                                          &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+static void
+cut_activated (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_cut (self->engine, &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+static void
+fade_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_fade (self->engine, &error))
+    _tribuna_window_toast_error (self, error);
+}
+
+static void
+pip_change_state (GSimpleAction *action,
+                  GVariant      *value,
+                  gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  TribunaLayout layout = g_variant_get_boolean (value) ? TRIBUNA_LAYOUT_PIP : TRIBUNA_LAYOUT_FULL;
+
+  if (!tribuna_engine_set_layout (self->engine, layout, NULL, &error))
+    _tribuna_window_toast_error (self, error);
+  _tribuna_window_update_actions (self);
+}
+
 static const GActionEntry win_actions[] = {
   { "record", NULL, NULL, "false", record_change_state },
   { "on-air", NULL, NULL, "false", on_air_change_state },
@@ -411,6 +484,11 @@ static const GActionEntry win_actions[] = {
   { "open-session", open_session_activated },
   { "end-session", end_session_activated },
   { "resume-session", resume_session_activated, "x" },
+  { "preview-source", preview_source_activated, "s" },
+  { "select-source", select_source_activated, "i" },
+  { "cut", cut_activated },
+  { "fade", fade_activated },
+  { "pip", NULL, NULL, "false", pip_change_state },
 };
 
 static void
@@ -450,6 +528,7 @@ _tribuna_window_update_actions (TribunaWindow *self)
   set_state (self, "on-air", any_wanted (self));
   set_state (self, "break", on_break);
   set_state (self, "private", is_private);
+  set_state (self, "pip", tribuna_engine_get_layout (self->engine) == TRIBUNA_LAYOUT_PIP);
 
   for (guint i = 0; i < G_N_ELEMENTS (win_actions); i++)
     set_enabled (self, win_actions[i].name, !stopping);
@@ -457,6 +536,8 @@ _tribuna_window_update_actions (TribunaWindow *self)
   set_enabled (self, "on-air", running && !stopping);
   set_enabled (self, "start-all", running && !stopping);
   set_enabled (self, "destination-start", running && !stopping);
+  set_enabled (self, "cut", running && !stopping);
+  set_enabled (self, "fade", running && !stopping);
   set_enabled (self, "end-session", tribuna_engine_get_session (self->engine) != NULL && !stopping);
 }
 
@@ -466,6 +547,36 @@ on_session_notify (TribunaEngine *engine,
                    TribunaWindow *self)
 {
   _tribuna_window_update_actions (self);
+}
+
+/* Space, Enter and 1–9 are the vision mixer's keys, but also what text fields and buttons
+ * use: an application accelerator would take them first (typing a space in the speaker's
+ * name would cut). A window controller in the bubble phase only sees them when the focused
+ * widget did not use them. */
+static void
+add_vision_keys (TribunaWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                      gtk_named_action_new ("win.cut")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0)),
+                      gtk_named_action_new ("win.fade")));
+  for (int n = 1; n <= 9; n++)
+    {
+      GtkShortcut *shortcut =
+        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_0 + n, 0),
+                                                       gtk_keyval_trigger_new (GDK_KEY_KP_0 + n, 0)),
+                          gtk_named_action_new ("win.select-source"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (n));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 void
@@ -480,6 +591,7 @@ _tribuna_window_install_actions (TribunaWindow *self)
     { "win.break", { "<Ctrl>b", NULL } },
     { "win.private", { "<Ctrl>p", NULL } },
     { "win.import-agenda", { "<Ctrl>i", NULL } },
+    { "win.pip", { "<Ctrl><Shift>p", NULL } },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
@@ -493,5 +605,8 @@ _tribuna_window_install_actions (TribunaWindow *self)
                            self, 0);
   g_signal_connect_object (self->engine, "notify::session-id", G_CALLBACK (on_session_notify),
                            self, 0);
+  g_signal_connect_object (self->engine, "notify::layout", G_CALLBACK (on_session_notify),
+                           self, 0);
+  add_vision_keys (self);
   _tribuna_window_update_actions (self);
 }

@@ -23,6 +23,8 @@ struct _TribunaWindow
   GtkToggleButton      *rec_button;
   GtkListBox           *destination_list;
   GtkWidget            *session_panel;
+  GtkWidget            *multiview;
+  GtkWidget            *audio_strip;
   GtkWidget            *status_bar;
   GtkRevealer          *stopping_revealer;
   AdwToastOverlay      *toasts;

@@ -15,7 +15,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tribuna-audio-strip.h"
 #include "tribuna-destination-row.h"
+#include "tribuna-multiview.h"
 #include "tribuna-format.h"
 #include "tribuna-session-panel.h"
 #include "tribuna-status-bar.h"
@@ -378,6 +380,8 @@ tribuna_window_class_init (TribunaWindowClass *klass)
   window_class->close_request = tribuna_window_close_request;
 
   g_type_ensure (TRIBUNA_TYPE_SESSION_PANEL);
+  g_type_ensure (TRIBUNA_TYPE_MULTIVIEW);
+  g_type_ensure (TRIBUNA_TYPE_AUDIO_STRIP);
   g_type_ensure (TRIBUNA_TYPE_STATUS_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -392,6 +396,8 @@ tribuna_window_class_init (TribunaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, rec_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, destination_list);
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, session_panel);
+  gtk_widget_class_bind_template_child (widget_class, TribunaWindow, multiview);
+  gtk_widget_class_bind_template_child (widget_class, TribunaWindow, audio_strip);
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, stopping_revealer);
   gtk_widget_class_bind_template_child (widget_class, TribunaWindow, toasts);
@@ -424,6 +430,8 @@ bind_engine (TribunaWindow *self)
                            G_CALLBACK (on_program_state), self, 0);
   tribuna_session_panel_set_engine (TRIBUNA_SESSION_PANEL (self->session_panel), self->engine);
   tribuna_status_bar_set_engine (TRIBUNA_STATUS_BAR (self->status_bar), self->engine);
+  tribuna_multiview_set_engine (TRIBUNA_MULTIVIEW (self->multiview), self->engine);
+  tribuna_audio_strip_set_engine (TRIBUNA_AUDIO_STRIP (self->audio_strip), self->engine);
 
   watch_destinations (self);
   _tribuna_window_install_actions (self);
@@ -494,4 +502,20 @@ tribuna_window_get_status_bar (TribunaWindow *self)
   g_return_val_if_fail (TRIBUNA_IS_WINDOW (self), NULL);
 
   return self->status_bar;
+}
+
+GtkWidget *
+tribuna_window_get_multiview (TribunaWindow *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_WINDOW (self), NULL);
+
+  return self->multiview;
+}
+
+GtkWidget *
+tribuna_window_get_audio_strip (TribunaWindow *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_WINDOW (self), NULL);
+
+  return self->audio_strip;
 }

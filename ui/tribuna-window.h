@@ -24,5 +24,7 @@ const char    *tribuna_window_get_on_air_text    (TribunaWindow      *self);
 const char    *tribuna_window_get_rec_text       (TribunaWindow      *self);
 GtkWidget     *tribuna_window_get_session_panel  (TribunaWindow      *self);
 GtkWidget     *tribuna_window_get_status_bar     (TribunaWindow      *self);
+GtkWidget     *tribuna_window_get_multiview      (TribunaWindow      *self);
+GtkWidget     *tribuna_window_get_audio_strip    (TribunaWindow      *self);
 
 G_END_DECLS
