@@ -543,6 +543,62 @@ fade_done (gpointer data)
   return g_strcmp0 (tribuna_engine_get_program_source (engine ()), data) == 0;
 }
 
+/* The window's own shortcut for @key runs @action (1–9, Space, Enter live there, not in
+ * the application's accelerators). */
+static gboolean
+window_has_shortcut (const char *key,
+                     const char *action)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (console.window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (
+                                       gtk_shortcut_get_trigger (shortcut));
+          GtkShortcutAction *named = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_NAMED_ACTION (named) && strstr (trigger, key) != NULL
+              && g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (named)), action))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static double
+process_cpu_share (double seconds)
+{
+  gint64 cpu = cpu_us ();
+  gint64 wall = g_get_monotonic_time ();
+
+  tribuna_test_iterate_for (seconds);
+  return 100.0 * (cpu_us () - cpu) / (double) (g_get_monotonic_time () - wall);
+}
+
+/* The whole process (program, recording, stream, window) with previews on and off: the
+ * difference is what the previews cost, engine and console together. Printed; the bound
+ * only catches a preview path gone wrong on a machine shared with other builds. */
+static void
+measure_previews (void)
+{
+  double with, without;
+
+  with = process_cpu_share (4.0);
+  tribuna_engine_set_previews_enabled (engine (), FALSE);
+  without = process_cpu_share (4.0);
+  tribuna_engine_set_previews_enabled (engine (), TRUE);
+  g_test_message ("whole process: %.1f %% of one core with previews, %.1f %% without: previews "
+                  "%.1f %%", with, without, with - without);
+  g_assert_cmpfloat (with - without, <, 50.0);
+}
+
 static void
 test_vision (void)
 {
@@ -595,6 +651,11 @@ test_vision (void)
   /* The engine's gain shows on the slider (the HTTP API could have set it). */
   g_assert_true (tribuna_engine_set_source_gain (engine (), "Salla", -6, NULL));
   g_assert_cmpfloat (gtk_range_get_value (tribuna_audio_strip_get_gain (strip, "Salla")), ==, -6);
+
+  g_assert_true (window_has_shortcut ("space", "win.cut"));
+  g_assert_true (window_has_shortcut ("Return", "win.fade"));
+  g_assert_true (window_has_shortcut ("2", "win.select-source"));
+  measure_previews ();
 }
 
 static const char *
