@@ -132,6 +132,7 @@ write_config (void)
   text = g_strdup_printf ("[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
                           "keyframe-interval=1\nencoder-preset=ultrafast\n"
                           "[recording]\nsegment-seconds=3\n"
+                          "[mixer]\nfade-ms=500\nsilence-seconds=2\n"
                           "[source Salla]\nuri=test:smpte\n"
                           "[source Foltorja]\nuri=test:ball\n"
                           "[destination Nginx]\nurl=rtmp://127.0.0.1:%u/live\nkey=%s\n",
@@ -538,6 +539,18 @@ program_has_sound (gpointer data)
 }
 
 static gboolean
+alarm_shown (gpointer data)
+{
+  return tribuna_audio_strip_get_alarm_shown (data);
+}
+
+static gboolean
+alarm_gone (gpointer data)
+{
+  return !tribuna_audio_strip_get_alarm_shown (data);
+}
+
+static gboolean
 fade_done (gpointer data)
 {
   return g_strcmp0 (tribuna_engine_get_program_source (engine ()), data) == 0;
@@ -651,6 +664,14 @@ test_vision (void)
   /* The engine's gain shows on the slider (the HTTP API could have set it). */
   g_assert_true (tribuna_engine_set_source_gain (engine (), "Salla", -6, NULL));
   g_assert_cmpfloat (gtk_range_get_value (tribuna_audio_strip_get_gain (strip, "Salla")), ==, -6);
+
+  /* Both sources muted while on air: the silence alarm shows in the strip, and goes. */
+  gtk_toggle_button_set_active (tribuna_audio_strip_get_mute_button (strip, "Salla"), TRUE);
+  gtk_toggle_button_set_active (tribuna_audio_strip_get_mute_button (strip, "Foltorja"), TRUE);
+  g_assert_true (tribuna_test_wait_until (alarm_shown, strip, 15));
+  gtk_toggle_button_set_active (tribuna_audio_strip_get_mute_button (strip, "Salla"), FALSE);
+  gtk_toggle_button_set_active (tribuna_audio_strip_get_mute_button (strip, "Foltorja"), FALSE);
+  g_assert_true (tribuna_test_wait_until (alarm_gone, strip, 15));
 
   g_assert_true (window_has_shortcut ("space", "win.cut"));
   g_assert_true (window_has_shortcut ("Return", "win.fade"));
