@@ -797,6 +797,41 @@ test_settings_program (TribunaSettingsDialog *dialog)
   g_assert_cmpuint (tribuna_config_get_destinations (saved)->len, ==, 1);
 }
 
+static void
+test_settings_sources (TribunaSettingsDialog *dialog)
+{
+  g_autoptr(TribunaConfig) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *sources;
+
+  /* An address the config parser refuses: its reason under the field, nothing written. */
+  tribuna_settings_dialog_fill_source (dialog, "Kamera", "ftp://example.org/camera");
+  g_assert_false (tribuna_settings_dialog_add_source (dialog));
+  g_assert_nonnull (tribuna_settings_dialog_get_field_error (dialog, "source-uri"));
+  tribuna_settings_dialog_fill_source (dialog, "Salla", "test:ball");
+  g_assert_false (tribuna_settings_dialog_add_source (dialog));
+  g_assert_nonnull (tribuna_settings_dialog_get_field_error (dialog, "source-name"));
+
+  tribuna_settings_dialog_fill_source (dialog, "Kryesuesi", "test:pinwheel");
+  g_assert_true (tribuna_settings_dialog_add_source (dialog));
+  tribuna_settings_dialog_fill_slate (dialog, "Pushim", "Seanca vazhdon së shpejti");
+  g_assert_true (tribuna_settings_dialog_save_slate (dialog));
+
+  saved = tribuna_config_new_from_file (console.config_path, &error);
+  g_assert_no_error (error);
+  sources = tribuna_config_get_sources (saved);
+  g_assert_cmpuint (sources->len, ==, 3);
+  g_assert_cmpstr (((TribunaSourceConfig *) g_ptr_array_index (sources, 2))->name, ==,
+                   "Kryesuesi");
+  g_assert_cmpstr (tribuna_config_get_slate_title (saved), ==, "Pushim");
+
+  g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Kryesuesi"));
+  g_clear_object (&saved);
+  saved = tribuna_config_new_from_file (console.config_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tribuna_config_get_sources (saved)->len, ==, 2);
+}
+
 static gboolean
 refused (gpointer data)
 {
@@ -872,6 +907,7 @@ test_settings (void)
   g_assert_false (tribuna_settings_dialog_remove_destination (dialog, "Nginx"));
 
   test_settings_program (dialog);
+  test_settings_sources (dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 

@@ -6,6 +6,8 @@
  * parser), and a refusal is shown next to the field in that code's words. A stream key goes
  * straight into the secrets file (TribunaAccounts, mode 0600), exactly as the HTTP API
  * stores one, and the entry is emptied: the console never shows a saved key again.
+ * Sources, the slate, quality and data folder go to tribuna.conf through
+ * tribuna-config-editor.c, which lets the config parser accept or refuse the new file.
  */
 #define G_LOG_DOMAIN "tribuna-settings"
 
@@ -16,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tribuna-config-editor.h"
 #include "tribuna-settings-dialog.h"
+#include "tribuna-video-devices.h"
 
 #define MAX_NAME_CHARS 64
 
@@ -34,6 +38,17 @@ struct _TribunaSettingsDialog
   GtkLabel             *key_error;
   GtkSwitch            *tls_switch;
   GtkButton            *add_button;
+  AdwPreferencesGroup  *sources_group;
+  AdwEntryRow          *source_name_row;
+  GtkLabel             *source_name_error;
+  AdwEntryRow          *source_uri_row;
+  GtkLabel             *source_uri_error;
+  GtkMenuButton        *cameras_button;
+  GtkButton            *add_source_button;
+  AdwEntryRow          *slate_title_row;
+  AdwEntryRow          *slate_subtitle_row;
+  GtkLabel             *slate_error;
+  GtkButton            *save_slate_button;
   AdwComboRow          *quality_row;
   AdwEntryRow          *data_dir_row;
   GtkLabel             *data_dir_error;
@@ -45,6 +60,7 @@ struct _TribunaSettingsDialog
   TribunaAccounts      *accounts;
   char                 *config_path;
   GPtrArray            *rows;          /* the destination rows shown, to remove them */
+  GPtrArray            *source_rows;   /* the same for sources */
   gboolean              custom_quality;  /* the file's quality matches no preset */
 };
 
@@ -77,6 +93,12 @@ field_row (TribunaSettingsDialog *self,
     return GTK_WIDGET (self->url_row);
   if (g_str_equal (field, "key"))
     return GTK_WIDGET (self->key_row);
+  if (g_str_equal (field, "source-name"))
+    return GTK_WIDGET (self->source_name_row);
+  if (g_str_equal (field, "source-uri"))
+    return GTK_WIDGET (self->source_uri_row);
+  if (g_str_equal (field, "slate"))
+    return GTK_WIDGET (self->slate_title_row);
   return GTK_WIDGET (self->data_dir_row);
 }
 
@@ -92,6 +114,12 @@ error_label (TribunaSettingsDialog *self,
     return self->key_error;
   if (g_str_equal (field, "data-dir"))
     return self->data_dir_error;
+  if (g_str_equal (field, "source-name"))
+    return self->source_name_error;
+  if (g_str_equal (field, "source-uri"))
+    return self->source_uri_error;
+  if (g_str_equal (field, "slate"))
+    return self->slate_error;
   return NULL;
 }
 
@@ -405,53 +433,45 @@ check_data_dir (TribunaSettingsDialog *self,
   return TRUE;
 }
 
-static void
-apply_quality (TribunaSettingsDialog *self,
-               GKeyFile              *key_file)
-{
-  guint selected = adw_combo_row_get_selected (self->quality_row);
-  const QualityPreset *preset;
+typedef struct {
+  TribunaSettingsDialog *self;
+  const char            *data_dir;
+} ProgramEdit;
 
-  if (self->custom_quality && selected == 0)
-    return;
-  preset = &presets[selected - (self->custom_quality ? 1 : 0)];
-  g_key_file_set_integer (key_file, "program", "width", (int) preset->width);
-  g_key_file_set_integer (key_file, "program", "height", (int) preset->height);
-  g_key_file_set_integer (key_file, "program", "framerate", (int) preset->framerate);
-  g_key_file_set_integer (key_file, "program", "video-bitrate", (int) preset->video_kbps);
+static gboolean
+edit_program (GKeyFile  *key_file,
+              gpointer   user_data,
+              GError   **error)
+{
+  ProgramEdit *edit = user_data;
+  TribunaSettingsDialog *self = edit->self;
+  guint selected = adw_combo_row_get_selected (self->quality_row);
+
+  if (!self->custom_quality || selected > 0)
+    {
+      const QualityPreset *preset = &presets[selected - (self->custom_quality ? 1 : 0)];
+
+      g_key_file_set_integer (key_file, "program", "width", (int) preset->width);
+      g_key_file_set_integer (key_file, "program", "height", (int) preset->height);
+      g_key_file_set_integer (key_file, "program", "framerate", (int) preset->framerate);
+      g_key_file_set_integer (key_file, "program", "video-bitrate", (int) preset->video_kbps);
+    }
+  g_key_file_set_string (key_file, "paths", "data-dir", edit->data_dir);
+  return TRUE;
 }
 
 static gboolean
 save_program (TribunaSettingsDialog  *self,
               GError                **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(TribunaConfig) check = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *dir = g_path_get_dirname (self->config_path);
-  const char *data_dir = gtk_editable_get_text (GTK_EDITABLE (self->data_dir_row));
+  ProgramEdit edit = { self, gtk_editable_get_text (GTK_EDITABLE (self->data_dir_row)) };
 
   set_field_error (self, "data-dir", NULL);
-  if (!check_data_dir (self, data_dir))
+  if (!check_data_dir (self, edit.data_dir))
     return FALSE;
-  if (g_file_test (self->config_path, G_FILE_TEST_EXISTS)
-      && !g_key_file_load_from_file (key_file, self->config_path,
-                                     G_KEY_FILE_KEEP_COMMENTS, error))
-    return FALSE;
-
-  apply_quality (self, key_file);
-  g_key_file_set_string (key_file, "paths", "data-dir", data_dir);
-  data = g_key_file_to_data (key_file, NULL, NULL);
 
   /* The engine's own parser is the judge: what it refuses is never written. */
-  check = tribuna_config_new_from_data (data, self->config_path, dir, error);
-  if (check == NULL)
-    return FALSE;
-
-  g_mkdir_with_parents (dir, 0700);
-  /* 0600: the file may hold stream keys (key=). */
-  return g_file_set_contents_full (self->config_path, data, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return tribuna_config_editor_apply (self->config_path, edit_program, &edit, error);
 }
 
 gboolean
@@ -516,7 +536,277 @@ fill_program (TribunaSettingsDialog *self)
   adw_action_row_set_subtitle (self->config_row, self->config_path);
 }
 
+/* The Sources page: [source NAME] groups of tribuna.conf, applied at the next start. */
+
+static void reload_sources (TribunaSettingsDialog *self);
+
+static void
+show_file_error (TribunaSettingsDialog *self,
+                 const GError          *error)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+}
+
+static gboolean
+edit_remove_source (GKeyFile  *key_file,
+                    gpointer   user_data,
+                    GError   **error)
+{
+  g_autofree char *group = g_strdup_printf ("source %s", (const char *) user_data);
+
+  return g_key_file_remove_group (key_file, group, error);
+}
+
+gboolean
+tribuna_settings_dialog_remove_source (TribunaSettingsDialog *self,
+                                       const char            *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  if (!tribuna_config_editor_apply (self->config_path, edit_remove_source, (gpointer) name,
+                                    &error))
+    {
+      show_file_error (self, error);
+      return FALSE;
+    }
+  reload_sources (self);
+  return TRUE;
+}
+
+static void
+on_remove_source_clicked (GtkButton             *button,
+                          TribunaSettingsDialog *self)
+{
+  tribuna_settings_dialog_remove_source (self, g_object_get_data (G_OBJECT (button), "source"));
+}
+
+static void
+add_source_row (TribunaSettingsDialog *self,
+                const char            *name,
+                const char            *uri)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_label (_("Remove"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), uri ? uri : "");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "source", g_strdup (name), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_remove_source_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (self->sources_group, row);
+  g_ptr_array_add (self->source_rows, row);
+}
+
+static void
+reload_sources (TribunaSettingsDialog *self)
+{
+  g_autoptr(GKeyFile) key_file = tribuna_config_editor_load (self->config_path, NULL);
+  g_auto(GStrv) names = key_file ? tribuna_config_editor_list_sources (key_file) : NULL;
+
+  for (guint i = 0; i < self->source_rows->len; i++)
+    adw_preferences_group_remove (self->sources_group, g_ptr_array_index (self->source_rows, i));
+  g_ptr_array_set_size (self->source_rows, 0);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("source %s", names[i]);
+      g_autofree char *uri = g_key_file_get_string (key_file, group, "uri", NULL);
+
+      add_source_row (self, names[i], uri);
+    }
+  if (names == NULL || names[0] == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("No source in the file: a test pattern is shown"));
+      adw_preferences_group_add (self->sources_group, row);
+      g_ptr_array_add (self->source_rows, row);
+    }
+}
+
+typedef struct {
+  const char *name;
+  const char *uri;
+} SourceEdit;
+
+static gboolean
+edit_add_source (GKeyFile  *key_file,
+                 gpointer   user_data,
+                 GError   **error)
+{
+  SourceEdit *edit = user_data;
+  g_autofree char *group = g_strdup_printf ("source %s", edit->name);
+
+  g_key_file_set_string (key_file, group, "uri", edit->uri);
+  return TRUE;
+}
+
+gboolean
+tribuna_settings_dialog_add_source (TribunaSettingsDialog *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  g_autofree char *group = NULL;
+  g_autoptr(GError) error = NULL;
+  SourceEdit edit;
+
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  set_field_error (self, "source-name", NULL);
+  set_field_error (self, "source-uri", NULL);
+  name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->source_name_row))));
+  uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->source_uri_row))));
+  if (*name == '\0')
+    return refuse (self, "source-name", _("Give the source a name"));
+  if (*uri == '\0')
+    return refuse (self, "source-uri", _("Give its address, or pick a camera"));
+
+  key_file = tribuna_config_editor_load (self->config_path, NULL);
+  group = g_strdup_printf ("source %s", name);
+  if (key_file != NULL && g_key_file_has_group (key_file, group))
+    return refuse (self, "source-name", _("A source with this name exists"));
+
+  /* The config parser checks the name and the address; its words go under the address. */
+  edit = (SourceEdit) { name, uri };
+  if (!tribuna_config_editor_apply (self->config_path, edit_add_source, &edit, &error))
+    return refuse (self, "source-uri", error->message);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->source_name_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->source_uri_row), "");
+  reload_sources (self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+    adw_toast_new (_("Source added; it appears when Tribuna starts again")));
+  return TRUE;
+}
+
+static void
+on_add_source_clicked (GtkButton             *button,
+                       TribunaSettingsDialog *self)
+{
+  tribuna_settings_dialog_add_source (self);
+}
+
+/* The cameras GStreamer can open now, offered as v4l2:// addresses. */
+static void
+fill_cameras_menu (TribunaSettingsDialog *self)
+{
+  g_autoptr(GPtrArray) devices = tribuna_video_devices_list ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      TribunaVideoDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *uri = NULL;
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (device->device_path == NULL)
+        continue;
+      uri = g_strdup_printf ("v4l2://%s", device->device_path);
+      item = g_menu_item_new (device->display_name, NULL);
+      g_menu_item_set_action_and_target (item, "settings.use-camera", "s", uri);
+      g_menu_append_item (menu, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
+    g_menu_append (menu, _("No camera found"), "settings.no-camera");
+  gtk_menu_button_set_menu_model (self->cameras_button, G_MENU_MODEL (menu));
+}
+
+static void
+use_camera_activated (GtkWidget  *widget,
+                      const char *action,
+                      GVariant   *parameter)
+{
+  TribunaSettingsDialog *self = TRIBUNA_SETTINGS_DIALOG (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->source_uri_row),
+                         g_variant_get_string (parameter, NULL));
+}
+
+/* The break slate */
+
+typedef struct {
+  const char *title;
+  const char *subtitle;
+} SlateEdit;
+
+static gboolean
+edit_slate (GKeyFile  *key_file,
+            gpointer   user_data,
+            GError   **error)
+{
+  SlateEdit *edit = user_data;
+
+  g_key_file_set_string (key_file, "slate", "title", edit->title);
+  g_key_file_set_string (key_file, "slate", "subtitle", edit->subtitle);
+  return TRUE;
+}
+
+gboolean
+tribuna_settings_dialog_save_slate (TribunaSettingsDialog *self)
+{
+  SlateEdit edit;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  set_field_error (self, "slate", NULL);
+  edit = (SlateEdit) { gtk_editable_get_text (GTK_EDITABLE (self->slate_title_row)),
+                       gtk_editable_get_text (GTK_EDITABLE (self->slate_subtitle_row)) };
+  if (!tribuna_config_editor_apply (self->config_path, edit_slate, &edit, &error))
+    return refuse (self, "slate", error->message);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+    adw_toast_new (_("Saved; it applies when Tribuna starts again")));
+  return TRUE;
+}
+
+static void
+on_save_slate_clicked (GtkButton             *button,
+                       TribunaSettingsDialog *self)
+{
+  tribuna_settings_dialog_save_slate (self);
+}
+
+static void
+fill_slate (TribunaSettingsDialog *self)
+{
+  TribunaConfig *config = tribuna_engine_get_config (self->engine);
+  const char *title = tribuna_config_get_slate_title (config);
+  const char *subtitle = tribuna_config_get_slate_subtitle (config);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->slate_title_row), title ? title : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->slate_subtitle_row), subtitle ? subtitle : "");
+}
+
 /* For tests */
+
+void
+tribuna_settings_dialog_fill_source (TribunaSettingsDialog *self,
+                                     const char            *name,
+                                     const char            *uri)
+{
+  g_return_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->source_name_row), name ? name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->source_uri_row), uri ? uri : "");
+}
+
+void
+tribuna_settings_dialog_fill_slate (TribunaSettingsDialog *self,
+                                    const char            *title,
+                                    const char            *subtitle)
+{
+  g_return_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->slate_title_row), title ? title : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->slate_subtitle_row), subtitle ? subtitle : "");
+}
 
 void
 tribuna_settings_dialog_fill_destination (TribunaSettingsDialog *self,
@@ -570,6 +860,7 @@ tribuna_settings_dialog_dispose (GObject *object)
   TribunaSettingsDialog *self = TRIBUNA_SETTINGS_DIALOG (object);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->source_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRIBUNA_TYPE_SETTINGS_DIALOG);
   g_clear_object (&self->engine);
   g_clear_object (&self->accounts);
@@ -597,11 +888,24 @@ tribuna_settings_dialog_class_init (TribunaSettingsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, key_error);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, add_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, sources_group);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_name_row);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_name_error);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_uri_error);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, cameras_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, add_source_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_title_row);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_subtitle_row);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_error);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, save_slate_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, quality_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, data_dir_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, data_dir_error);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, config_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, save_button);
+
+  gtk_widget_class_install_action (widget_class, "settings.use-camera", "s", use_camera_activated);
 }
 
 static void
@@ -609,7 +913,10 @@ tribuna_settings_dialog_init (TribunaSettingsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->source_rows = g_ptr_array_new ();
   g_signal_connect (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
+  g_signal_connect (self->add_source_button, "clicked", G_CALLBACK (on_add_source_clicked), self);
+  g_signal_connect (self->save_slate_button, "clicked", G_CALLBACK (on_save_slate_clicked), self);
   g_signal_connect (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
 }
 
@@ -629,6 +936,9 @@ tribuna_settings_dialog_new (TribunaEngine   *engine,
   self->accounts = g_object_ref (accounts);
   self->config_path = g_strdup (config_path);
   reload_destinations (self);
+  reload_sources (self);
+  fill_cameras_menu (self);
+  fill_slate (self);
   fill_program (self);
   return GTK_WIDGET (self);
 }

@@ -34,7 +34,19 @@ void        tribuna_settings_dialog_fill_program       (TribunaSettingsDialog *s
                                                         guint                  quality,
                                                         const char            *data_dir);
 gboolean    tribuna_settings_dialog_save_program       (TribunaSettingsDialog *self);
-/* The reason shown next to a field ("name", "url", "key", "data-dir"), or NULL. */
+/* The Sources page: add (the fields, then Add Source), remove, and the break slate. */
+void        tribuna_settings_dialog_fill_source        (TribunaSettingsDialog *self,
+                                                        const char            *name,
+                                                        const char            *uri);
+gboolean    tribuna_settings_dialog_add_source         (TribunaSettingsDialog *self);
+gboolean    tribuna_settings_dialog_remove_source      (TribunaSettingsDialog *self,
+                                                        const char            *name);
+void        tribuna_settings_dialog_fill_slate         (TribunaSettingsDialog *self,
+                                                        const char            *title,
+                                                        const char            *subtitle);
+gboolean    tribuna_settings_dialog_save_slate         (TribunaSettingsDialog *self);
+/* The reason shown next to a field ("name", "url", "key", "data-dir", "source-name",
+ * "source-uri", "slate"), or NULL. */
 const char *tribuna_settings_dialog_get_field_error    (TribunaSettingsDialog *self,
                                                         const char            *field);
 /* The key entry's text: empty once a destination was saved. */
