@@ -1007,6 +1007,10 @@ test_archive_clip (void)
   g_assert_no_error (error);
   g_assert_cmpuint (media->n_video, ==, 1);
   g_assert_cmpfloat (media->duration, >, 0.5);
+  /* The export's thumbnail is shown, at the clip's size. */
+  g_assert_nonnull (tribuna_archive_window_get_thumbnail (archive));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (tribuna_archive_window_get_thumbnail (archive)),
+                   ==, (int) media->width);
 
   /* Cancelled at once: said so, nothing new written. */
   tribuna_archive_window_set_range (archive, "0:00", "0:04");

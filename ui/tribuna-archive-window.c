@@ -38,6 +38,7 @@ struct _TribunaArchiveWindow
   GtkButton            *cancel_button;
   GtkButton            *export_button;
   GtkLabel             *result_label;
+  GtkPicture           *thumbnail;
 
   /* Owned references */
   TribunaEngine        *engine;
@@ -316,6 +317,18 @@ on_progress (TribunaClipExport    *export,
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+/* The JPEG the export made (none for sound only), as it will appear in the news post. */
+static void
+show_thumbnail (TribunaArchiveWindow *self,
+                const char           *path)
+{
+  g_autoptr(GFile) file = path ? g_file_new_for_path (path) : NULL;
+  g_autoptr(GdkTexture) texture = file ? gdk_texture_new_from_file (file, NULL) : NULL;
+
+  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+}
+
 static void
 on_exported (GObject      *object,
              GAsyncResult *result,
@@ -347,6 +360,7 @@ on_exported (GObject      *object,
   gtk_progress_bar_set_text (self->progress_bar, _("Done"));
   text = g_strdup_printf (_("Clip written: %s"), self->clip_path);
   gtk_label_set_label (self->result_label, text);
+  show_thumbnail (self, tribuna_clip_result_get_thumbnail_path (clip));
 }
 
 static TribunaClipPreset
@@ -399,6 +413,7 @@ tribuna_archive_window_export (TribunaArchiveWindow *self)
   self->cancellable = g_cancellable_new ();
   set_exporting (self, TRUE);
   show_message (self, self->result_label, NULL);
+  show_thumbnail (self, NULL);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   tribuna_engine_export_clip_async (self->engine, self->session_id,
                                     range ? range->item->number : NULL, in_ns, out_ns, mode,
@@ -532,6 +547,14 @@ tribuna_archive_window_get_clip_path (TribunaArchiveWindow *self)
   return self->clip_path;
 }
 
+GdkPaintable *
+tribuna_archive_window_get_thumbnail (TribunaArchiveWindow *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ARCHIVE_WINDOW (self), NULL);
+
+  return gtk_picture_get_paintable (self->thumbnail);
+}
+
 const char *
 tribuna_archive_window_get_message (TribunaArchiveWindow *self)
 {
@@ -584,6 +607,7 @@ tribuna_archive_window_class_init (TribunaArchiveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, result_label);
+  gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, thumbnail);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
                                        NULL);

@@ -41,5 +41,7 @@ double      tribuna_archive_window_get_progress      (TribunaArchiveWindow *self
 /* The last clip written, or NULL; the last refusal or failure, or NULL. */
 const char *tribuna_archive_window_get_clip_path     (TribunaArchiveWindow *self);
 const char *tribuna_archive_window_get_message       (TribunaArchiveWindow *self);
+/* The last clip's thumbnail, as shown; NULL when none. */
+GdkPaintable *tribuna_archive_window_get_thumbnail   (TribunaArchiveWindow *self);
 
 G_END_DECLS
