@@ -149,6 +149,12 @@ session_ended (gpointer data)
   return tribuna_engine_get_session (engine ()) == NULL;
 }
 
+static gboolean
+export_done (gpointer data)
+{
+  return !tribuna_archive_window_get_exporting (data);
+}
+
 static void
 archive (const char *out,
          const char *suffix)
@@ -166,6 +172,8 @@ archive (const char *out,
   tribuna_test_iterate_for (0.5);
   tribuna_archive_window_select_session (TRIBUNA_ARCHIVE_WINDOW (archive_window), session_id);
   tribuna_archive_window_select_item (TRIBUNA_ARCHIVE_WINDOW (archive_window), 1);
+  tribuna_archive_window_export (TRIBUNA_ARCHIVE_WINDOW (archive_window));
+  tribuna_test_wait_until (export_done, archive_window, 60);
   save (archive_window, out, "console-archive", suffix);
   gtk_window_destroy (GTK_WINDOW (archive_window));
 }

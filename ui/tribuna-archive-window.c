@@ -360,6 +360,7 @@ on_exported (GObject      *object,
   gtk_progress_bar_set_text (self->progress_bar, _("Done"));
   text = g_strdup_printf (_("Clip written: %s"), self->clip_path);
   gtk_label_set_label (self->result_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
   show_thumbnail (self, tribuna_clip_result_get_thumbnail_path (clip));
 }
 
