@@ -17,6 +17,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
+#include <libsoup/soup.h>
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
@@ -1022,13 +1023,27 @@ test_archive_clip (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static guint
+http_get_status (guint       port,
+                 const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+
+  return soup_message_get_status (message);
+}
+
 /* The real program, as a user starts it: until the control room is usable. */
 static void
 test_time_to_window (void)
 {
   const char *tribuna = g_getenv ("TRIBUNA_UI");
   g_autofree char *data_dir = g_build_filename (console.data_dir, "timing", NULL);
-  const char *args[] = { "--data-dir", data_dir, "--http", "off", NULL };
+  guint port = tribuna_test_free_port (NULL);
+  g_autofree char *http = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *args[] = { "--data-dir", data_dir, "--http", http, NULL };
   g_autofree char *tribunad = g_strdup (g_getenv ("TRIBUNAD"));
   g_autoptr(TribunaTestDaemon) process = NULL;
   g_autoptr(GError) error = NULL;
@@ -1056,7 +1071,47 @@ test_time_to_window (void)
   /* The target is 2 s; the bound leaves room for a machine shared with other builds. */
   g_assert_cmpfloat (seconds, <, 10.0);
 
+  /* Like tribunad, it serves the public page and the API beside the engine. */
+  g_assert_cmpuint (http_get_status (port, "/"), ==, 200);
+  g_assert_cmpuint (http_get_status (port, "/api/v1/status"), ==, 401);
+
   /* SIGTERM is a clean stop. */
+  tribuna_test_daemon_signal (process, SIGTERM);
+  g_assert_cmpint (tribuna_test_daemon_wait_exit (process, 30), ==, 0);
+}
+
+/* Options are checked before any window: a bad --http is a usage error (status 2), a
+ * config file that cannot be read is said on stderr, in its parser's words. */
+static void
+test_bad_options (void)
+{
+  const char *tribuna = g_getenv ("TRIBUNA_UI");
+  g_autofree char *tribunad = g_strdup (g_getenv ("TRIBUNAD"));
+  g_autofree char *missing = g_build_filename (console.data_dir, "no-such.conf", NULL);
+  const char *bad_http[] = { "--http", "not-an-address", NULL };
+  const char *bad_config[] = { "--config", missing, "--http", "off", NULL };
+  g_autoptr(TribunaTestDaemon) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  if (tribuna == NULL)
+    {
+      g_test_skip ("TRIBUNA_UI is not set (meson test sets it)");
+      return;
+    }
+
+  g_setenv ("TRIBUNAD", tribuna, TRUE);
+  g_assert_true (tribuna_test_daemon_run (bad_http, 30, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "not-an-address"));
+
+  process = tribuna_test_daemon_spawn (bad_config, &error);
+  g_setenv ("TRIBUNAD", tribunad, TRUE);
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_daemon_wait_line (process, "no-such.conf", 30));
   tribuna_test_daemon_signal (process, SIGTERM);
   g_assert_cmpint (tribuna_test_daemon_wait_exit (process, 30), ==, 0);
 }
@@ -1100,6 +1155,7 @@ main (int   argc,
   g_test_add_func ("/ui/console/quit-while-recording", test_quit_while_recording);
   g_test_add_func ("/ui/console/archive-clip", test_archive_clip);
   g_test_add_func ("/ui/console/time-to-window", test_time_to_window);
+  g_test_add_func ("/ui/console/bad-options", test_bad_options);
   status = g_test_run ();
 
   g_clear_object (&console.app);
