@@ -38,6 +38,9 @@ if [ -n "${TRIBUNA_TEST_LOCALE:-}" ]; then
   export LC_ALL="$TRIBUNA_TEST_LOCALE"
 fi
 
+# The console is a unique application on a session bus: a developer's running console (or
+# the test's own) must not receive the spawned one's activation.
+unset DBUS_SESSION_BUS_ADDRESS
 export DISPLAY=":$(cat "$dir/display")"
 export GDK_BACKEND=x11
 export GSK_RENDERER=cairo

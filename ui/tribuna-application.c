@@ -73,9 +73,12 @@ static const GOptionEntry entries[] = {
 TribunaApplication *
 tribuna_application_new (void)
 {
+  /* Unique on a desktop session: launching it again raises the running control room
+   * instead of starting a second engine that would record the same hall into the same
+   * archive. (Without a session bus GApplication runs it as it is.) */
   return g_object_new (TRIBUNA_TYPE_APPLICATION,
                        "application-id", "org.tribuna.Console",
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }
 
