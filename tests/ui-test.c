@@ -741,6 +741,28 @@ test_agenda_items (void)
   g_assert_false (on_break);
 }
 
+/* The server goes away while on air: the tile must stop saying ON AIR at once and say
+ * RECONNECTING (amber), then ON AIR again when the server is back. */
+static void
+test_reconnecting (void)
+{
+  g_autoptr(GError) error = NULL;
+  TribunaWindow *window = console.window;
+
+  g_assert_true (tribuna_engine_get_on_air (engine ()));
+  g_assert_true (tribuna_test_nginx_kill (console.nginx, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (destination_in_state,
+                                          GINT_TO_POINTER (TRIBUNA_DESTINATION_RECONNECTING), 30));
+  g_assert_cmpstr (tribuna_window_get_on_air_text (window), ==, T ("RECONNECTING"));
+  g_assert_false (tribuna_engine_get_on_air (engine ()));
+
+  g_assert_true (tribuna_test_nginx_restart (console.nginx, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_on_air, NULL, 30));
+  g_assert_cmpstr (tribuna_window_get_on_air_text (window), ==, T ("ON AIR"));
+}
+
 static void
 test_stop_stream_asks (void)
 {
@@ -1150,6 +1172,7 @@ main (int   argc,
   g_test_add_func ("/ui/console/record-and-on-air", test_record_and_on_air);
   g_test_add_func ("/ui/console/vision", test_vision);
   g_test_add_func ("/ui/console/agenda-items", test_agenda_items);
+  g_test_add_func ("/ui/console/reconnecting", test_reconnecting);
   g_test_add_func ("/ui/console/stop-stream-asks", test_stop_stream_asks);
   g_test_add_func ("/ui/console/settings", test_settings);
   g_test_add_func ("/ui/console/quit-while-recording", test_quit_while_recording);
