@@ -79,6 +79,11 @@ struct _TribunaConfig
   char      *slate_subtitle;
   char      *slate_image;     /* absolute, or NULL */
 
+  /* [overlays] */
+  TribunaLowerThirdTheme theme;
+  char      *logo;            /* absolute, or NULL */
+  gboolean   clock;
+
   /* [paths] */
   char      *data_dir;
 
@@ -119,6 +124,9 @@ static const char * const program_keys[] = {
 static const char * const source_keys[] = { "uri", "gain", "muted", "av-offset", NULL };
 static const char * const mixer_keys[] = { "fade-ms", "silence-seconds", NULL };
 static const char * const slate_keys[] = { "title", "subtitle", "image", NULL };
+static const char * const overlays_keys[] = {
+  "font", "background", "foreground", "accent", "logo", "clock", NULL
+};
 static const char * const destination_keys[] = {
   "url", "key-file", "key", "enabled", "tls-verify", NULL
 };
@@ -514,6 +522,65 @@ parse_slate (TribunaConfig  *self,
     return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "image",
                          "a PNG file, relative to the config file's directory or absolute",
                          "%s is not a PNG file that exists", self->slate_image);
+
+  return TRUE;
+}
+
+/* #RRGGBB or #RRGGBBAA, into 0xAARRGGBB */
+static gboolean
+read_colour (const Parser  *parser,
+             const char    *group,
+             const char    *key,
+             guint32       *argb,
+             GError       **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+  guint64 value;
+  char *end = NULL;
+
+  if (!read_string (parser, group, key, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+
+  length = strlen (text);
+  value = text[0] == '#' ? g_ascii_strtoull (text + 1, &end, 16) : 0;
+  if (end == NULL || *end != '\0' || (length != 7 && length != 9))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, key,
+                         "#RRGGBB or #RRGGBBAA (hexadecimal)", "“%s” is not a colour", text);
+
+  *argb = length == 7 ? 0xff000000 | (guint32) value
+                      : (guint32) (value >> 8) | (guint32) (value & 0xff) << 24;
+  return TRUE;
+}
+
+static gboolean
+parse_overlays (TribunaConfig  *self,
+                const Parser   *parser,
+                const char     *group,
+                GError        **error)
+{
+  g_autofree char *logo = NULL;
+
+  if (!check_keys (parser, group, overlays_keys, error)
+      || !read_text (parser, group, "font", &self->theme.font, error)
+      || !read_colour (parser, group, "background", &self->theme.background, error)
+      || !read_colour (parser, group, "foreground", &self->theme.foreground, error)
+      || !read_colour (parser, group, "accent", &self->theme.accent, error)
+      || !read_boolean (parser, group, "clock", &self->clock, error)
+      || !read_string (parser, group, "logo", &logo, error))
+    return FALSE;
+
+  if (logo == NULL || *logo == '\0')
+    return TRUE;
+
+  g_free (self->logo);
+  self->logo = g_canonicalize_filename (logo, parser->base_dir);
+  if (!g_str_has_suffix (self->logo, ".png") || !g_file_test (self->logo, G_FILE_TEST_IS_REGULAR))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "logo",
+                         "a PNG file, relative to the config file's directory or absolute",
+                         "%s is not a PNG file that exists", self->logo);
 
   return TRUE;
 }
@@ -1062,6 +1129,8 @@ parse_data (TribunaConfig  *self,
         ok = parse_mixer (self, parser, group, error);
       else if (g_str_equal (group, "slate"))
         ok = parse_slate (self, parser, group, error);
+      else if (g_str_equal (group, "overlays"))
+        ok = parse_overlays (self, parser, group, error);
       else if (g_str_equal (group, "http"))
         ok = parse_http (self, parser, group, error);
       else if (g_str_equal (group, "source") || g_str_has_prefix (group, "source "))
@@ -1071,7 +1140,7 @@ parse_data (TribunaConfig  *self,
       else
         ok = parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, NULL,
                            "[program], [source NAME], [destination NAME], [recording], [paths], "
-                           "[http], [mixer], [slate]",
+                           "[http], [mixer], [slate], [overlays]",
                            "unknown group");
 
       if (!ok)
@@ -1093,6 +1162,8 @@ tribuna_config_finalize (GObject *object)
   g_clear_pointer (&self->slate_title, g_free);
   g_clear_pointer (&self->slate_subtitle, g_free);
   g_clear_pointer (&self->slate_image, g_free);
+  g_clear_pointer (&self->theme.font, g_free);
+  g_clear_pointer (&self->logo, g_free);
   g_clear_pointer (&self->http_address, g_free);
   g_clear_pointer (&self->http_tls_certificate, g_free);
   g_clear_pointer (&self->http_tls_key, g_free);
@@ -1130,6 +1201,10 @@ tribuna_config_init (TribunaConfig *self)
   self->silence_seconds = DEFAULT_SILENCE_SECONDS;
   self->slate_title = g_strdup (DEFAULT_SLATE_TITLE);
   self->slate_subtitle = g_strdup (DEFAULT_SLATE_SUBTITLE);
+  self->theme.font = g_strdup ("DejaVu Sans");
+  self->theme.background = 0xd8102a4c;   /* dark blue, 85 % */
+  self->theme.foreground = 0xffffffff;
+  self->theme.accent = 0xffd4a017;       /* gold */
 }
 
 TribunaConfig *
@@ -1469,4 +1544,25 @@ tribuna_config_get_slate_image (TribunaConfig *self)
 {
   g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
   return self->slate_image;
+}
+
+const TribunaLowerThirdTheme *
+tribuna_config_get_overlay_theme (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return &self->theme;
+}
+
+const char *
+tribuna_config_get_overlay_logo (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return self->logo;
+}
+
+gboolean
+tribuna_config_get_overlay_clock (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), FALSE);
+  return self->clock;
 }

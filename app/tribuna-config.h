@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "tribuna-lower-third.h"
 #include "tribuna-rtmp-url.h"
 #include "tribuna-source.h"
 
@@ -79,6 +80,12 @@ guint          tribuna_config_get_silence_seconds   (TribunaConfig  *self);
 const char    *tribuna_config_get_slate_title       (TribunaConfig  *self);
 const char    *tribuna_config_get_slate_subtitle    (TribunaConfig  *self);
 const char    *tribuna_config_get_slate_image       (TribunaConfig  *self);
+
+/* [overlays] the lower third's font and colours, the logo bug (an absolute PNG
+ * path, or NULL) and whether the program shows a clock */
+const TribunaLowerThirdTheme *tribuna_config_get_overlay_theme (TribunaConfig *self);
+const char    *tribuna_config_get_overlay_logo      (TribunaConfig  *self);
+gboolean       tribuna_config_get_overlay_clock     (TribunaConfig  *self);
 
 /* [paths] data-dir, NULL when not set */
 const char    *tribuna_config_get_data_dir          (TribunaConfig  *self);

@@ -47,6 +47,8 @@ struct _TribunaEngine
   TribunaAudioLevels   program_levels;
   gint64               sound_seen_us;       /* last time the program was not silent on air */
   gboolean             silence_alarm;
+  TribunaLowerThird   *lower_third;
+  gboolean             lower_third_wanted;  /* the operator's choice; hidden on a break */
 
   /* State, as properties */
   gboolean             on_air;
@@ -77,6 +79,7 @@ enum {
   ENGINE_PROP_PREVIEW_SOURCE,
   ENGINE_PROP_LAYOUT,
   ENGINE_PROP_SILENCE_ALARM,
+  ENGINE_PROP_LOWER_THIRD_VISIBLE,
   ENGINE_N_PROPS
 };
 

@@ -14,8 +14,9 @@
 
 /* The program is "silent" below this level (RMS of its loudest channel). */
 #define SILENCE_DB (-50.0)
-/* The slate fades in and out over this long. */
+/* The slate and the lower third fade in and out over this long. */
 #define SLATE_FADE_MS 300
+#define LOWER_THIRD_FADE_MS 400
 
 enum {
   SIGNAL_LEVELS,
@@ -54,6 +55,63 @@ tribuna_engine_find_source (TribunaEngine *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return tribuna_program_find_source (self->program, name);
+}
+
+/* A new source joins live: its pipeline starts (if the program runs) and its card
+ * shows until its first frame; nothing on program changes. */
+gboolean
+tribuna_engine_add_source (TribunaEngine  *self,
+                           const char     *name,
+                           const char     *uri,
+                           GError        **error)
+{
+  g_autoptr(TribunaSourceConfig) config = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (name != NULL && uri != NULL, FALSE);
+
+  config = tribuna_source_config_parse (name, uri, error);
+  if (config == NULL)
+    return FALSE;
+  if (tribuna_program_find_source (self->program, name) != NULL)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE,
+                   "a source named “%s” is already there", name);
+      return FALSE;
+    }
+
+  return tribuna_program_add_source (self->program, config, error);
+}
+
+/* The source on program cannot go: cut away from it first. */
+gboolean
+tribuna_engine_remove_source (TribunaEngine  *self,
+                              const char     *name,
+                              GError        **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  if (lookup_source (self, name, error) == NULL)
+    return FALSE;
+  if (g_strcmp0 (name, self->program_source) == 0)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE,
+                   "source “%s” is on program; cut to another one before removing it", name);
+      return FALSE;
+    }
+  if (g_strcmp0 (name, tribuna_engine_get_pip_source (self)) == 0)
+    tribuna_engine_set_layout (self, TRIBUNA_LAYOUT_FULL, NULL, NULL);
+
+  if (!tribuna_program_remove_source (self->program, name, error))
+    return FALSE;
+
+  if (g_strcmp0 (name, self->preview_source) == 0)
+    {
+      g_free (self->preview_source);
+      self->preview_source = g_strdup (self->program_source);
+      _tribuna_engine_notify (self, ENGINE_PROP_PREVIEW_SOURCE);
+    }
+  return TRUE;
 }
 
 const char *
@@ -357,14 +415,73 @@ on_break_changed (TribunaEngine *self)
 
   tribuna_video_mixer_set_slate (video, self->on_break, SLATE_FADE_MS);
   tribuna_audio_mixer_set_hall_muted (audio, self->on_break);
+  /* The slate stands alone; the lower third comes back with the hall. */
+  tribuna_lower_third_set_visible (self->lower_third,
+                                   self->lower_third_wanted && !self->on_break,
+                                   LOWER_THIRD_FADE_MS);
+}
+
+/* The lower third */
+
+static void
+update_lower_third (TribunaEngine *self)
+{
+  g_autofree char *item = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+
+  g_object_get (self, "item-number", &number, "item-title", &title, "speaker-name", &name,
+                "speaker-role", &role, NULL);
+  if (title != NULL)
+    item = number ? g_strdup_printf ("%s. %s", number, title) : g_strdup (title);
+  tribuna_lower_third_set_text (self->lower_third, name, role, item);
+}
+
+gboolean
+tribuna_engine_set_lower_third_visible (TribunaEngine  *self,
+                                        gboolean        visible,
+                                        GError        **error)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  if (!_tribuna_engine_check_program (self, error))
+    return FALSE;
+
+  if (self->lower_third_wanted != !!visible)
+    {
+      self->lower_third_wanted = !!visible;
+      tribuna_lower_third_set_visible (self->lower_third, visible && !self->on_break,
+                                       LOWER_THIRD_FADE_MS);
+      _tribuna_engine_notify (self, ENGINE_PROP_LOWER_THIRD_VISIBLE);
+    }
+  return TRUE;
+}
+
+gboolean
+tribuna_engine_get_lower_third_visible (TribunaEngine *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+
+  return self->lower_third_wanted;
 }
 
 static void
 on_notify (TribunaEngine *self,
            GParamSpec    *pspec)
 {
+  /* Notifications while the engine is being disposed find nothing to drive. */
+  if (self->program == NULL || self->lower_third == NULL)
+    return;
+
   if (pspec == _tribuna_engine_properties[ENGINE_PROP_ON_BREAK])
     on_break_changed (self);
+  else if (pspec == _tribuna_engine_properties[ENGINE_PROP_SPEAKER_NAME]
+           || pspec == _tribuna_engine_properties[ENGINE_PROP_SPEAKER_ROLE]
+           || pspec == _tribuna_engine_properties[ENGINE_PROP_ITEM_NUMBER]
+           || pspec == _tribuna_engine_properties[ENGINE_PROP_ITEM_TITLE])
+    update_lower_third (self);
 }
 
 /* Engine plumbing */
@@ -380,6 +497,15 @@ _tribuna_engine_vision_init (TribunaEngine  *self,
                                        tribuna_config_get_slate_subtitle (self->config),
                                        tribuna_config_get_slate_image (self->config), error))
     return FALSE;
+
+  self->lower_third = tribuna_lower_third_new (tribuna_config_get_width (self->config),
+                                               tribuna_config_get_height (self->config),
+                                               tribuna_config_get_overlay_theme (self->config));
+  if (!tribuna_lower_third_set_logo (self->lower_third,
+                                     tribuna_config_get_overlay_logo (self->config), error))
+    return FALSE;
+  tribuna_program_set_overlays (self->program, self->lower_third,
+                                tribuna_config_get_overlay_clock (self->config));
 
   first = g_list_model_get_item (sources, 0);
   second = g_list_model_get_item (sources, MIN (1, g_list_model_get_n_items (sources) - 1));
@@ -403,6 +529,7 @@ _tribuna_engine_vision_clear (TribunaEngine *self)
   g_clear_pointer (&self->program_source, g_free);
   g_clear_pointer (&self->preview_source, g_free);
   g_clear_pointer (&self->preview_frames, g_hash_table_unref);
+  g_clear_object (&self->lower_third);
 }
 
 void
@@ -421,6 +548,8 @@ _tribuna_engine_install_vision_properties (GObjectClass *klass,
     g_param_spec_enum ("layout", NULL, NULL, TRIBUNA_TYPE_LAYOUT, TRIBUNA_LAYOUT_FULL, flags);
   properties[ENGINE_PROP_SILENCE_ALARM] =
     g_param_spec_boolean ("silence-alarm", NULL, NULL, FALSE, flags);
+  properties[ENGINE_PROP_LOWER_THIRD_VISIBLE] =
+    g_param_spec_boolean ("lower-third-visible", NULL, NULL, FALSE, flags);
 
   /**
    * TribunaEngine::levels:
@@ -470,6 +599,10 @@ _tribuna_engine_get_vision_property (TribunaEngine *self,
 
     case ENGINE_PROP_SILENCE_ALARM:
       g_value_set_boolean (value, self->silence_alarm);
+      return TRUE;
+
+    case ENGINE_PROP_LOWER_THIRD_VISIBLE:
+      g_value_set_boolean (value, tribuna_engine_get_lower_third_visible (self));
       return TRUE;
 
     default:

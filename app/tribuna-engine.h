@@ -27,6 +27,7 @@ typedef enum {
   TRIBUNA_ENGINE_ERROR_AGENDA,          /* no agenda, or no such item */
   TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE,  /* no source of that name */
   TRIBUNA_ENGINE_ERROR_VALUE,           /* a value outside what is allowed */
+  TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE,
 } TribunaEngineError;
 
 #define TRIBUNA_TYPE_ENGINE (tribuna_engine_get_type ())
@@ -218,6 +219,15 @@ gboolean             tribuna_engine_shutdown_finish     (TribunaEngine        *s
 GListModel          *tribuna_engine_get_sources         (TribunaEngine        *self);
 TribunaSourcePipeline *tribuna_engine_find_source       (TribunaEngine        *self,
                                                          const char           *name);
+/* While the program runs too: @uri as [source] uri= takes it. The source on
+ * program cannot be removed (cut away first). */
+gboolean             tribuna_engine_add_source          (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         const char           *uri,
+                                                         GError              **error);
+gboolean             tribuna_engine_remove_source       (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         GError              **error);
 const char          *tribuna_engine_get_program_source  (TribunaEngine        *self);
 const char          *tribuna_engine_get_preview_source  (TribunaEngine        *self);
 gboolean             tribuna_engine_set_preview_source  (TribunaEngine        *self,
@@ -250,6 +260,15 @@ gboolean             tribuna_engine_set_source_av_offset (TribunaEngine       *s
 /* The latest program reading, NULL before the first. */
 const TribunaAudioLevels *tribuna_engine_get_program_levels (TribunaEngine    *self);
 gboolean             tribuna_engine_get_silence_alarm   (TribunaEngine        *self);
+
+/* The lower third: the current speaker's name and role and the current agenda
+ * item (the engine's speaker-* and item-* properties, redrawn as they change),
+ * faded in and out; "lower-third-visible" property (the operator's choice: the
+ * break slate hides it until the break ends). Needs the program running. */
+gboolean             tribuna_engine_set_lower_third_visible (TribunaEngine    *self,
+                                                             gboolean          visible,
+                                                             GError          **error);
+gboolean             tribuna_engine_get_lower_third_visible (TribunaEngine    *self);
 
 /* Previews are off until enabled: they cost a scale per frame kept. */
 void                 tribuna_engine_set_previews_enabled (TribunaEngine       *self,

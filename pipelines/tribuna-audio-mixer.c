@@ -21,6 +21,10 @@
 #include "tribuna-elements.h"
 
 #define MIXER_LATENCY (100 * GST_MSECOND)
+/* 40 ms of sound per buffer, not audiomixer's 10 ms: a quarter of the buffers,
+ * wake-ups and thread hops down to the encoder, for 40 ms more latency. */
+#define MIX_BUFFER_DURATION (40 * GST_MSECOND)
+#define SILENCE_SAMPLES_PER_BUFFER 1920
 
 typedef struct {
   TribunaAudioMixer *mixer;
@@ -117,9 +121,11 @@ tribuna_audio_mixer_build (TribunaAudioMixer  *self,
     }
 
   self->bin = bin;
-  g_object_set (self->mixer, "latency", MIXER_LATENCY, NULL);
+  g_object_set (self->mixer, "latency", MIXER_LATENCY, "output-buffer-duration",
+                (guint64) MIX_BUFFER_DURATION, NULL);
   silence = gst_element_factory_make ("audiotestsrc", "silence");
-  g_object_set (silence, "wave", 4 /* silence */, "is-live", TRUE, NULL);
+  g_object_set (silence, "wave", 4 /* silence */, "is-live", TRUE,
+                "samplesperbuffer", SILENCE_SAMPLES_PER_BUFFER, NULL);
   filter = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (filter, "caps", caps, NULL);
   self->program_level = make_level ("program-level");

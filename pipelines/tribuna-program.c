@@ -36,6 +36,8 @@ struct _TribunaProgram
   GstBuffer            *slate_card;
   GstElement           *preview_valve;
   gboolean              previews_enabled;
+  TribunaLowerThird    *lower_third;      /* NULL: no overlays */
+  gboolean              with_clock;
 
   GstElement           *pipeline;
   GstElement           *video_sink;
@@ -235,6 +237,7 @@ tribuna_program_finalize (GObject *object)
   g_clear_object (&self->sources);
   g_clear_object (&self->video_mixer);
   g_clear_object (&self->audio_mixer);
+  g_clear_object (&self->lower_third);
   g_clear_pointer (&self->slate_card, gst_buffer_unref);
   gst_clear_buffer (&self->last_frame);
   gst_clear_caps (&self->mixer_caps);
@@ -659,16 +662,67 @@ on_mixed_frame (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* On the tee, after every overlay drew in place: a reference taken before them
+ * would make each frame read-only and cost a copy. */
 static void
 keep_last_frame (TribunaProgram *self,
-                 GstElement     *filter)
+                 GstElement     *filter,
+                 GstElement     *tee)
 {
-  g_autoptr(GstPad) pad = gst_element_get_static_pad (filter, "src");
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (tee, "sink");
   GstCaps *caps = NULL;
 
   g_object_get (filter, "caps", &caps, NULL);
   gst_caps_take (&self->mixer_caps, caps);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_mixed_frame, self, NULL);
+}
+
+/* compositor ─► caps ─► [lower third and logo] ─► [clock] ─► tee. The overlays are
+ * optional elements: a program without them still runs, and says so. */
+static gboolean
+link_overlays (TribunaProgram  *self,
+               GstElement      *compositor,
+               GstElement      *filter,
+               GstElement      *tee,
+               GError         **error)
+{
+  GstElement *last = filter;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!gst_element_link (compositor, filter))
+    {
+      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_PIPELINE,
+                   "cannot link the mixer to its format");
+      return FALSE;
+    }
+
+  if (self->lower_third != NULL)
+    {
+      GstElement *overlay = tribuna_lower_third_build (self->lower_third,
+                                                       GST_BIN (self->pipeline), &local_error);
+
+      if (overlay != NULL && gst_element_link (last, overlay))
+        last = overlay;
+      else if (overlay == NULL)
+        g_warning ("no lower third or logo on the program: %s", local_error->message);
+    }
+
+  if (self->with_clock && tribuna_element_available ("clockoverlay"))
+    {
+      GstElement *clock = gst_element_factory_make ("clockoverlay", "program-clock");
+
+      g_object_set (clock, "time-format", "%H:%M", "halignment", 2 /* right */,
+                    "valignment", 2 /* top */, "shaded-background", TRUE,
+                    "font-desc", "DejaVu Sans Bold 20", NULL);
+      gst_bin_add (GST_BIN (self->pipeline), clock);
+      gst_element_link (last, clock);
+      last = clock;
+    }
+  else if (self->with_clock)
+    g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
+               "the program has no clock");
+
+  return gst_element_link (last, tee);
 }
 
 static gboolean
@@ -692,11 +746,12 @@ build_mixed_video (TribunaProgram  *self,
                                                   "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
                                                   NULL));
   tee = gst_element_factory_make ("tee", "program-tee");
-  keep_last_frame (self, filter);
+  keep_last_frame (self, filter, tee);
   gst_bin_add (GST_BIN (self->pipeline), filter);
   if (!build_video_encode (self, tee, FALSE, error))
     return FALSE;
-  gst_element_link_many (compositor, filter, tee, NULL);
+  if (!link_overlays (self, compositor, filter, tee, error))
+    return FALSE;
 
   self->preview_valve = tribuna_preview_branch_new (GST_BIN (self->pipeline), PROGRAM_PREVIEW_WIDTH,
                                                     PROGRAM_PREVIEW_HEIGHT, &preview_callbacks,
@@ -885,6 +940,8 @@ tribuna_program_stop (TribunaProgram *self)
   self->preview_valve = NULL;
   tribuna_video_mixer_clear (self->video_mixer);
   tribuna_audio_mixer_clear (self->audio_mixer);
+  if (self->lower_third != NULL)
+    tribuna_lower_third_clear (self->lower_third);
   gst_clear_object (&self->pipeline);
   g_mutex_lock (&self->feeds_lock);
   gst_clear_buffer (&self->last_frame);
@@ -1185,4 +1242,17 @@ tribuna_program_snapshot_jpeg (TribunaProgram  *self,
     }
 
   return tribuna_sample_to_jpeg (sample, error);
+}
+
+void
+tribuna_program_set_overlays (TribunaProgram    *self,
+                              TribunaLowerThird *lower_third,
+                              gboolean           with_clock)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+  g_return_if_fail (lower_third == NULL || TRIBUNA_IS_LOWER_THIRD (lower_third));
+  g_return_if_fail (self->pipeline == NULL);
+
+  g_set_object (&self->lower_third, lower_third);
+  self->with_clock = with_clock;
 }

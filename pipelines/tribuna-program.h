@@ -11,6 +11,7 @@
 #include "tribuna-audio-levels.h"
 #include "tribuna-audio-mixer.h"
 #include "tribuna-feed.h"
+#include "tribuna-lower-third.h"
 #include "tribuna-preview-frame.h"
 #include "tribuna-source.h"
 #include "tribuna-source-pipeline.h"
@@ -90,6 +91,10 @@ gboolean             tribuna_program_set_slate_card  (TribunaProgram            
                                                       const char                 *subtitle,
                                                       const char                 *image_path,
                                                       GError                    **error);
+/* Before start: the lower third and logo (NULL: none), and a clock top right. */
+void                 tribuna_program_set_overlays    (TribunaProgram             *self,
+                                                      TribunaLowerThird          *lower_third,
+                                                      gboolean                    with_clock);
 /* "preview-frame" signals flow only while enabled (off at first: they cost a scale). */
 void                 tribuna_program_set_previews_enabled (TribunaProgram        *self,
                                                            gboolean               enabled);

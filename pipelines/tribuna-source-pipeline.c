@@ -339,7 +339,7 @@ build_video_tail (TribunaSourcePipeline *self,
 {
   GstBin *bin = GST_BIN (self->pipeline);
   GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
-  GstElement *entry = NULL, *last = NULL, *tee, *queue, *sink, *preview_sink;
+  GstElement *entry = NULL, *last = NULL, *tee, *sink, *preview_sink;
   GstElement *filter = make_filter (program_video_caps (self));
 
   gst_bin_add (bin, filter);
@@ -373,15 +373,14 @@ build_video_tail (TribunaSourcePipeline *self,
     g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
                "the test pattern has no burnt-in clock");
 
+  /* No queue before the handover: the frame goes to the program in the thread
+   * that made it (a thread hop per frame is CPU the encoder wants); only the
+   * preview branch, which must never hold it up, has a (leaky) queue of its own. */
   tee = gst_element_factory_make ("tee", NULL);
-  queue = gst_element_factory_make ("queue", NULL);
-  /* Room for the frames a synced sink holds back by the pipeline's latency (an RTSP
-   * camera's jitter buffer); past that, the oldest go. */
-  g_object_set (queue, "max-size-buffers", 0, "max-size-bytes", 0, "max-size-time",
-                (guint64) GST_SECOND, "leaky", 2 /* downstream */, NULL);
+  g_object_set (tee, "allow-not-linked", TRUE, NULL);
   sink = make_appsink (self, "video-sink");
-  gst_bin_add_many (bin, tee, queue, sink, NULL);
-  gst_element_link_many (last, tee, queue, sink, NULL);
+  gst_bin_add_many (bin, tee, sink, NULL);
+  gst_element_link_many (last, tee, sink, NULL);
 
   self->preview_valve = tribuna_preview_branch_new (bin, PREVIEW_WIDTH, PREVIEW_HEIGHT,
                                                     &preview_callbacks, self, &preview_sink);
@@ -395,7 +394,6 @@ static GstElement *
 build_audio_tail (TribunaSourcePipeline *self)
 {
   GstBin *bin = GST_BIN (self->pipeline);
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
   GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
   GstElement *resample = gst_element_factory_make ("audioresample", NULL);
   GstElement *filter = make_filter (gst_caps_new_simple ("audio/x-raw",
@@ -405,9 +403,9 @@ build_audio_tail (TribunaSourcePipeline *self)
                                                          "channels", G_TYPE_INT, 2, NULL));
   GstElement *sink = make_appsink (self, "audio-sink");
 
-  gst_bin_add_many (bin, queue, convert, resample, filter, sink, NULL);
-  gst_element_link_many (queue, convert, resample, filter, sink, NULL);
-  return queue;
+  gst_bin_add_many (bin, convert, resample, filter, sink, NULL);
+  gst_element_link_many (convert, resample, filter, sink, NULL);
+  return convert;
 }
 
 static void
@@ -421,7 +419,8 @@ build_test (TribunaSourcePipeline *self)
   /* A moving pattern, so a frozen picture cannot pass for a live one. */
   g_object_set (video, "is-live", TRUE, "horizontal-speed", 4, NULL);
   /* -20 dBFS, 1 kHz: audible on the meters, not painful in the hall. */
-  g_object_set (tone, "is-live", TRUE, "freq", 1000.0, "volume", 0.1, NULL);
+  g_object_set (tone, "is-live", TRUE, "freq", 1000.0, "volume", 0.1,
+                "samplesperbuffer", 1920 /* 40 ms, as the mixer's buffers */, NULL);
   gst_bin_add_many (GST_BIN (self->pipeline), video, tone, NULL);
 
   video_entry = build_video_tail (self, FALSE, TRUE);

@@ -333,6 +333,76 @@ test_source_previews_and_snapshot (Fixture       *fixture,
   g_assert_cmpuint (g_bytes_get_size (jpeg), >, 1000);
 }
 
+/* Sources come and go while the program runs: frames keep coming, the recording
+ * keeps growing, and the new source can be cut to. */
+typedef struct {
+  TribunaEngine *engine;
+  guint          n_frames;
+} FrameCount;
+
+static void
+on_program_frame (TribunaEngine       *engine,
+                  const char          *source,
+                  TribunaPreviewFrame *frame,
+                  FrameCount          *count)
+{
+  if (source == NULL)
+    count->n_frames++;
+}
+
+static void
+test_add_remove (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  FrameCount count = { fixture->engine };
+  gulong handler;
+
+  start_with_previews (fixture->engine);
+  handler = g_signal_connect (fixture->engine, "preview-frame", G_CALLBACK (on_program_frame),
+                              &count);
+
+  g_assert_true (tribuna_engine_add_source (fixture->engine, "Tavani", "test:white", &error));
+  g_assert_no_error (error);
+  g_assert_false (tribuna_engine_add_source (fixture->engine, "Tavani", "test:black", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE);
+  g_clear_error (&error);
+  g_assert_false (tribuna_engine_add_source (fixture->engine, "Dritarja", "test:nope", &error));
+  g_assert_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (tribuna_engine_get_sources (fixture->engine)), ==, 4);
+  g_assert_true (tribuna_test_wait_until (source_is_live,
+                                          tribuna_engine_find_source (fixture->engine, "Tavani"),
+                                          3));
+
+  g_assert_true (tribuna_engine_set_preview_source (fixture->engine, "Tavani", &error));
+  g_assert_true (tribuna_engine_cut (fixture->engine, &error));
+  g_assert_no_error (error);
+  {
+    static const Rgb white = { 255, 255, 255 };
+
+    g_assert_true (wait_for_colour (fixture->engine, &white, 2));
+  }
+
+  /* Not the one on program; the others can go. */
+  g_assert_false (tribuna_engine_remove_source (fixture->engine, "Tavani", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_clear_error (&error);
+  g_assert_true (tribuna_engine_remove_source (fixture->engine, "Foltorja", &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_engine_remove_source (fixture->engine, "Kryesuesi", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (tribuna_engine_get_preview_source (fixture->engine), ==, "Tavani");
+  g_assert_cmpuint (g_list_model_get_n_items (tribuna_engine_get_sources (fixture->engine)), ==, 2);
+
+  /* The program never paused: ten previews a second throughout. */
+  count.n_frames = 0;
+  tribuna_test_iterate_for (1.0);
+  g_assert_cmpuint (count.n_frames, >=, 8);
+  g_assert_cmpint (tribuna_engine_get_program_state (fixture->engine), ==, TRIBUNA_PROGRAM_RUNNING);
+  g_signal_handler_disconnect (fixture->engine, handler);
+}
+
 /* Meters */
 
 typedef struct {
@@ -590,6 +660,101 @@ test_mute_records_silence (Fixture       *fixture,
   g_assert_cmpfloat (max_db, <, -80.0);
 }
 
+/* The lower third */
+
+/* Albanian letters in a font that has them: Pango reports no unknown glyphs
+ * (boxes). A character no installed font has shows the check can fail. */
+static void
+test_lower_third_glyphs (void)
+{
+  TribunaLowerThirdTheme theme = { (char *) "DejaVu Sans", 0xd8102a4c, 0xffffffff, 0xffd4a017 };
+  g_autoptr(TribunaLowerThird) lower_third = tribuna_lower_third_new (1280, 720, &theme);
+
+  tribuna_lower_third_set_text (lower_third, "Çlirim Ëndërr Bërisha", "Kryesues i Kuvendit",
+                                "3. Shqyrtimi i projektbuxhetit për vitin 2025: çështje, "
+                                "ndryshime dhe plotësime të propozuara nga komitetet, "
+                                "që zgjat shumë më tepër se dy rreshta në ekran");
+  g_assert_cmpuint (tribuna_lower_third_get_unknown_glyphs (lower_third), ==, 0);
+
+  /* U+10FFFD (plane 16, private use): no font draws it. */
+  tribuna_lower_third_set_text (lower_third, "Ç ë \xf4\x8f\xbf\xbd", NULL, NULL);
+  g_assert_cmpuint (tribuna_lower_third_get_unknown_glyphs (lower_third), >, 0);
+}
+
+static void
+count_changes (TribunaPreviewFrame *before,
+               TribunaPreviewFrame *after,
+               guint               *inside,
+               guint               *outside)
+{
+  guint width = tribuna_preview_frame_get_width (after);
+  guint height = tribuna_preview_frame_get_height (after);
+
+  *inside = *outside = 0;
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double fx = (double) x / width, fy = (double) y / height;
+        Rgb a, b;
+
+        /* The test pattern's own clock, top right, ticks by itself. */
+        if (fx > 0.6 && fy < 0.2)
+          continue;
+        tribuna_preview_frame_get_rgb (before, x, y, &a.r, &a.g, &a.b);
+        tribuna_preview_frame_get_rgb (after, x, y, &b.r, &b.g, &b.b);
+        if (close_to (&a, &b, 24))
+          continue;
+        /* One preview pixel of slack for the scaling's blur at the edges. */
+        if (fx >= TRIBUNA_LOWER_THIRD_LEFT - 2.0 / width
+            && fx <= TRIBUNA_LOWER_THIRD_RIGHT + 2.0 / width
+            && fy >= TRIBUNA_LOWER_THIRD_TOP - 2.0 / height
+            && fy <= TRIBUNA_LOWER_THIRD_BOTTOM + 2.0 / height)
+          (*inside)++;
+        else
+          (*outside)++;
+      }
+}
+
+static void
+test_lower_third (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaPreviewFrame) before = NULL;
+  g_autoptr(TribunaPreviewFrame) after = NULL;
+  guint inside, outside, area;
+
+  start_with_previews (fixture->engine);
+  start_session (fixture->engine);
+  tribuna_test_iterate_for (0.3);
+  before = tribuna_engine_get_preview_frame (fixture->engine, NULL);
+
+  g_assert_true (tribuna_engine_set_speaker (fixture->engine, "Çlirim Ëndërr Bërisha",
+                                             "Kryesues i Kuvendit", "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_engine_set_lower_third_visible (fixture->engine, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_engine_get_lower_third_visible (fixture->engine));
+  tribuna_test_iterate_for (0.8);   /* past the 0.4 s fade */
+  after = tribuna_engine_get_preview_frame (fixture->engine, NULL);
+
+  count_changes (before, after, &inside, &outside);
+  area = 640 * 360 * (TRIBUNA_LOWER_THIRD_RIGHT - TRIBUNA_LOWER_THIRD_LEFT)
+         * (TRIBUNA_LOWER_THIRD_BOTTOM - TRIBUNA_LOWER_THIRD_TOP);
+  g_test_message ("lower third: %u pixels changed inside its area (%u), %u outside",
+                  inside, area, outside);
+  g_assert_cmpuint (outside, ==, 0);
+  g_assert_cmpuint (inside, >, area / 5);
+
+  g_assert_true (tribuna_engine_set_lower_third_visible (fixture->engine, FALSE, &error));
+  tribuna_test_iterate_for (0.8);
+  g_clear_pointer (&after, tribuna_preview_frame_unref);
+  after = tribuna_engine_get_preview_frame (fixture->engine, NULL);
+  count_changes (before, after, &inside, &outside);
+  g_assert_cmpuint (inside + outside, ==, 0);
+  end_session (fixture->engine);
+}
+
 /* An RTSP camera, served here */
 
 typedef struct {
@@ -820,6 +985,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/pipelines/vision/fade", Fixture, NULL, fixture_set_up, test_fade,
               fixture_tear_down);
+  g_test_add ("/pipelines/vision/add-remove", Fixture, NULL, fixture_set_up, test_add_remove,
+              fixture_tear_down);
   g_test_add ("/pipelines/vision/pip", Fixture, NULL, fixture_set_up, test_pip,
               fixture_tear_down);
   g_test_add ("/pipelines/vision/previews", Fixture, NULL, fixture_set_up,
@@ -830,6 +997,9 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/pipelines/vision/mute-records-silence", Fixture, NULL, fixture_set_up,
               test_mute_records_silence, fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/lower-third-glyphs", test_lower_third_glyphs);
+  g_test_add ("/pipelines/vision/lower-third", Fixture, NULL, fixture_set_up, test_lower_third,
+              fixture_tear_down);
   g_test_add_func ("/pipelines/vision/rtsp-camera", test_rtsp_camera);
   g_test_add_func ("/pipelines/vision/rtsp-stall", test_rtsp_stall);
 
