@@ -399,6 +399,7 @@ test_startup (void)
     { "win.break", "<Control>b" }, { "win.private", "<Control>p" },
     { "win.import-agenda", "<Control>i" }, { "app.archive", "<Control>o" },
     { "app.settings", "<Control>comma" }, { "app.quit", "<Control>q" },
+    { "win.lower-third", "<Control>t" }, { "win.pip", "<Shift><Control>p" },
   };
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
@@ -733,6 +734,12 @@ test_agenda_items (void)
   g_object_get (engine (), "speaker-name", &speaker, NULL);
   g_assert_cmpstr (speaker, ==, "Arbër Krasniqi");
 
+  /* The lower third carries that speaker; Ctrl+T's action shows and hides it. */
+  toggle ("win.lower-third");
+  g_assert_true (tribuna_engine_get_lower_third_visible (engine ()));
+  toggle ("win.lower-third");
+  g_assert_false (tribuna_engine_get_lower_third_visible (engine ()));
+
   toggle ("win.break");
   g_object_get (engine (), "on-break", &on_break, NULL);
   g_assert_true (on_break);
@@ -823,6 +830,7 @@ test_settings_program (TribunaSettingsDialog *dialog)
 static void
 test_settings_sources (TribunaSettingsDialog *dialog)
 {
+  TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
   g_autoptr(TribunaConfig) saved = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *sources;
@@ -835,8 +843,14 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   g_assert_false (tribuna_settings_dialog_add_source (dialog));
   g_assert_nonnull (tribuna_settings_dialog_get_field_error (dialog, "source-name"));
 
+  /* Added: on the program at once (a third tile), and in the file for the next start. */
   tribuna_settings_dialog_fill_source (dialog, "Kryesuesi", "test:pinwheel");
   g_assert_true (tribuna_settings_dialog_add_source (dialog));
+  g_assert_nonnull (tribuna_engine_find_source (engine (), "Kryesuesi"));
+  g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 3);
+  /* The source on program cannot be removed (the engine says why): it stays everywhere. */
+  g_assert_false (tribuna_settings_dialog_remove_source (dialog, "Salla"));
+  g_assert_nonnull (tribuna_engine_find_source (engine (), "Salla"));
   tribuna_settings_dialog_fill_slate (dialog, "Pushim", "Seanca vazhdon së shpejti");
   g_assert_true (tribuna_settings_dialog_save_slate (dialog));
 
@@ -849,6 +863,8 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   g_assert_cmpstr (tribuna_config_get_slate_title (saved), ==, "Pushim");
 
   g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Kryesuesi"));
+  g_assert_null (tribuna_engine_find_source (engine (), "Kryesuesi"));
+  g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 2);
   g_clear_object (&saved);
   saved = tribuna_config_new_from_file (console.config_path, &error);
   g_assert_no_error (error);

@@ -14,7 +14,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "tribuna-config.h"
 #include "tribuna-config-editor.h"
 
 GKeyFile *
@@ -41,22 +40,45 @@ tribuna_config_editor_list_sources (GKeyFile *key_file)
   return g_strv_builder_end (names);
 }
 
+/* The edited file's text, and its parse (NULL when refused). */
+static TribunaConfig *
+edit_and_parse (const char          *path,
+                TribunaConfigEdit    edit,
+                gpointer             user_data,
+                char               **data,
+                GError             **error)
+{
+  g_autoptr(GKeyFile) key_file = tribuna_config_editor_load (path, error);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (key_file == NULL || !edit (key_file, user_data, error))
+    return NULL;
+
+  *data = g_key_file_to_data (key_file, NULL, NULL);
+  return tribuna_config_new_from_data (*data, path, dir, error);
+}
+
+TribunaConfig *
+tribuna_config_editor_check (const char          *path,
+                             TribunaConfigEdit    edit,
+                             gpointer             user_data,
+                             GError             **error)
+{
+  g_autofree char *data = NULL;
+
+  return edit_and_parse (path, edit, user_data, &data, error);
+}
+
 gboolean
 tribuna_config_editor_apply (const char          *path,
                              TribunaConfigEdit    edit,
                              gpointer             user_data,
                              GError             **error)
 {
-  g_autoptr(GKeyFile) key_file = tribuna_config_editor_load (path, error);
-  g_autoptr(TribunaConfig) check = NULL;
   g_autofree char *data = NULL;
+  g_autoptr(TribunaConfig) check = edit_and_parse (path, edit, user_data, &data, error);
   g_autofree char *dir = g_path_get_dirname (path);
 
-  if (key_file == NULL || !edit (key_file, user_data, error))
-    return FALSE;
-
-  data = g_key_file_to_data (key_file, NULL, NULL);
-  check = tribuna_config_new_from_data (data, path, dir, error);
   if (check == NULL)
     return FALSE;
 

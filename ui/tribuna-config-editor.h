@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "tribuna-config.h"
+
 G_BEGIN_DECLS
 
 /* Changes @key_file (loaded from the file, comments kept); FALSE with @error refuses. */
@@ -17,6 +19,11 @@ typedef gboolean (*TribunaConfigEdit) (GKeyFile  *key_file,
  * with tribuna_config_new_from_data() and writes it (mode 0600: it may hold stream keys).
  * Nothing is written when @edit or the parser refuses; the parser's message is @error. */
 gboolean  tribuna_config_editor_apply        (const char         *path,
+                                              TribunaConfigEdit   edit,
+                                              gpointer            user_data,
+                                              GError            **error);
+/* What apply() would write, parsed, without writing it: NULL with the parser's @error. */
+TribunaConfig *tribuna_config_editor_check   (const char         *path,
                                               TribunaConfigEdit   edit,
                                               gpointer            user_data,
                                               GError            **error);

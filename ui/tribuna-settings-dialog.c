@@ -536,7 +536,8 @@ fill_program (TribunaSettingsDialog *self)
   adw_action_row_set_subtitle (self->config_row, self->config_path);
 }
 
-/* The Sources page: [source NAME] groups of tribuna.conf, applied at the next start. */
+/* The Sources page: the [source NAME] groups of tribuna.conf; added and removed live on the
+ * program too (issue #4's engine takes sources while it runs). */
 
 static void reload_sources (TribunaSettingsDialog *self);
 
@@ -565,6 +566,13 @@ tribuna_settings_dialog_remove_source (TribunaSettingsDialog *self,
 
   g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
 
+  /* Off the program first (the engine refuses the source on program), then out of the file. */
+  if (tribuna_engine_find_source (self->engine, name) != NULL
+      && !tribuna_engine_remove_source (self->engine, name, &error))
+    {
+      show_file_error (self, error);
+      return FALSE;
+    }
   if (!tribuna_config_editor_apply (self->config_path, edit_remove_source, (gpointer) name,
                                     &error))
     {
@@ -654,6 +662,7 @@ tribuna_settings_dialog_add_source (TribunaSettingsDialog *self)
   g_autoptr(GKeyFile) key_file = NULL;
   g_autofree char *group = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaConfig) check = NULL;
   SourceEdit edit;
 
   g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
@@ -672,16 +681,27 @@ tribuna_settings_dialog_add_source (TribunaSettingsDialog *self)
   if (key_file != NULL && g_key_file_has_group (key_file, group))
     return refuse (self, "source-name", _("A source with this name exists"));
 
-  /* The config parser checks the name and the address; its words go under the address. */
+  /* The config parser checks the name and the address (its words go under the address);
+   * then the program takes it live, and the file keeps it for the next start. */
   edit = (SourceEdit) { name, uri };
-  if (!tribuna_config_editor_apply (self->config_path, edit_add_source, &edit, &error))
+  check = tribuna_config_editor_check (self->config_path, edit_add_source, &edit, &error);
+  if (check == NULL)
     return refuse (self, "source-uri", error->message);
+  if (!tribuna_engine_add_source (self->engine, name, uri, &error))
+    return refuse (self, g_error_matches (error, TRIBUNA_ENGINE_ERROR,
+                                          TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE)
+                         ? "source-name" : "source-uri", error->message);
+  if (!tribuna_config_editor_apply (self->config_path, edit_add_source, &edit, &error))
+    {
+      tribuna_engine_remove_source (self->engine, name, NULL);
+      return refuse (self, "source-uri", error->message);
+    }
 
   gtk_editable_set_text (GTK_EDITABLE (self->source_name_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->source_uri_row), "");
   reload_sources (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-    adw_toast_new (_("Source added; it appears when Tribuna starts again")));
+                                    adw_toast_new (_("Source added")));
   return TRUE;
 }
 

@@ -468,6 +468,20 @@ pip_change_state (GSimpleAction *action,
   _tribuna_window_update_actions (self);
 }
 
+static void
+lower_third_change_state (GSimpleAction *action,
+                          GVariant      *value,
+                          gpointer       user_data)
+{
+  TribunaWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tribuna_engine_set_lower_third_visible (self->engine, g_variant_get_boolean (value),
+                                               &error))
+    _tribuna_window_toast_error (self, error);
+  _tribuna_window_update_actions (self);
+}
+
 static const GActionEntry win_actions[] = {
   { "record", NULL, NULL, "false", record_change_state },
   { "on-air", NULL, NULL, "false", on_air_change_state },
@@ -489,6 +503,7 @@ static const GActionEntry win_actions[] = {
   { "cut", cut_activated },
   { "fade", fade_activated },
   { "pip", NULL, NULL, "false", pip_change_state },
+  { "lower-third", NULL, NULL, "false", lower_third_change_state },
 };
 
 static void
@@ -529,6 +544,7 @@ _tribuna_window_update_actions (TribunaWindow *self)
   set_state (self, "break", on_break);
   set_state (self, "private", is_private);
   set_state (self, "pip", tribuna_engine_get_layout (self->engine) == TRIBUNA_LAYOUT_PIP);
+  set_state (self, "lower-third", tribuna_engine_get_lower_third_visible (self->engine));
 
   for (guint i = 0; i < G_N_ELEMENTS (win_actions); i++)
     set_enabled (self, win_actions[i].name, !stopping);
@@ -538,6 +554,7 @@ _tribuna_window_update_actions (TribunaWindow *self)
   set_enabled (self, "destination-start", running && !stopping);
   set_enabled (self, "cut", running && !stopping);
   set_enabled (self, "fade", running && !stopping);
+  set_enabled (self, "lower-third", running && !stopping);
   set_enabled (self, "end-session", tribuna_engine_get_session (self->engine) != NULL && !stopping);
 }
 
@@ -592,6 +609,7 @@ _tribuna_window_install_actions (TribunaWindow *self)
     { "win.private", { "<Ctrl>p", NULL } },
     { "win.import-agenda", { "<Ctrl>i", NULL } },
     { "win.pip", { "<Ctrl><Shift>p", NULL } },
+    { "win.lower-third", { "<Ctrl>t", NULL } },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
@@ -607,6 +625,8 @@ _tribuna_window_install_actions (TribunaWindow *self)
                            self, 0);
   g_signal_connect_object (self->engine, "notify::layout", G_CALLBACK (on_session_notify),
                            self, 0);
+  g_signal_connect_object (self->engine, "notify::lower-third-visible",
+                           G_CALLBACK (on_session_notify), self, 0);
   add_vision_keys (self);
   _tribuna_window_update_actions (self);
 }
