@@ -122,6 +122,7 @@ control_room (const char *out,
   act ("next-item", NULL);
   act ("speaker", g_variant_new ("(ss)", "Agim Veliu", "Kryetar i Komunës"));
   act ("select-source", g_variant_new_int32 (2));
+  act ("lower-third", NULL);
   tribuna_test_iterate_for (4);
   save (GTK_WIDGET (window), out, "console-on-air", suffix);
 }
