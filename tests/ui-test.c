@@ -827,10 +827,22 @@ test_settings_program (TribunaSettingsDialog *dialog)
   g_assert_cmpuint (tribuna_config_get_destinations (saved)->len, ==, 1);
 }
 
+static gboolean
+tile_without_signal (gpointer data)
+{
+  TribunaSourceTile *tile = data;
+
+  return tribuna_source_pipeline_get_state (tribuna_source_tile_get_source (tile))
+           == TRIBUNA_SOURCE_NO_SIGNAL
+         && tribuna_source_tile_get_no_signal (tile);
+}
+
 static void
 test_settings_sources (TribunaSettingsDialog *dialog)
 {
   TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
+  g_autofree char *unreachable = g_strdup_printf ("rtsp://127.0.0.1:%u/camera",
+                                                  tribuna_test_free_port (NULL));
   g_autoptr(TribunaConfig) saved = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *sources;
@@ -865,6 +877,15 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Kryesuesi"));
   g_assert_null (tribuna_engine_find_source (engine (), "Kryesuesi"));
   g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 2);
+
+  /* A camera that does not answer: its tile says NO SIGNAL; the others keep their pictures. */
+  g_assert_true (tribuna_engine_add_source (engine (), "Mungon", unreachable, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 3);
+  g_assert_true (tribuna_test_wait_until (tile_without_signal,
+                                          tribuna_multiview_get_tile (multiview, 2), 30));
+  g_assert_false (tribuna_source_tile_get_no_signal (tribuna_multiview_get_tile (multiview, 0)));
+  g_assert_true (tribuna_engine_remove_source (engine (), "Mungon", NULL));
   g_clear_object (&saved);
   saved = tribuna_config_new_from_file (console.config_path, &error);
   g_assert_no_error (error);

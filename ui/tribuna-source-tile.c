@@ -107,6 +107,14 @@ tribuna_source_tile_get_on_preview (TribunaSourceTile *self)
   return self->on_preview;
 }
 
+gboolean
+tribuna_source_tile_get_no_signal (TribunaSourceTile *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_SOURCE_TILE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->signal_label));
+}
+
 TribunaSourcePipeline *
 tribuna_source_tile_get_source (TribunaSourceTile *self)
 {

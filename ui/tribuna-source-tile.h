@@ -25,5 +25,7 @@ void                     tribuna_source_tile_set_tally     (TribunaSourceTile   
                                                             gboolean               preview);
 gboolean                 tribuna_source_tile_get_on_program (TribunaSourceTile    *self);
 gboolean                 tribuna_source_tile_get_on_preview (TribunaSourceTile    *self);
+/* Whether the tile says NO SIGNAL (or STARTING) instead of showing pictures. */
+gboolean                 tribuna_source_tile_get_no_signal  (TribunaSourceTile    *self);
 
 G_END_DECLS
