@@ -403,6 +403,7 @@ test_startup (void)
   };
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
+  g_autoptr(GVariant) on_air_state = NULL;
   double ms;
 
   console.app = tribuna_application_new ();
@@ -422,6 +423,19 @@ test_startup (void)
   g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, T ("OFF AIR"));
   g_assert_cmpstr (tribuna_window_get_rec_text (console.window), ==, T ("NOT RECORDING"));
   g_assert_nonnull (tribuna_engine_find_destination (engine (), "Nginx"));
+
+  /* Go on Air with no destination included does nothing, not even the recording, and
+   * says why. */
+  g_assert_true (tribuna_engine_set_destination_enabled (engine (), "Nginx", FALSE, NULL));
+  toggle ("win.on-air");
+  tribuna_test_iterate_for (0.2);
+  g_assert_cmpint (tribuna_engine_get_recorder_state (engine ()), !=, TRIBUNA_RECORDER_RECORDING);
+  g_assert_cmpint (tribuna_engine_get_recorder_state (engine ()), !=, TRIBUNA_RECORDER_STARTING);
+  g_assert_false (tribuna_destination_get_wanted (tribuna_engine_find_destination (engine (),
+                                                                                  "Nginx")));
+  on_air_state = g_action_group_get_action_state (G_ACTION_GROUP (console.window), "on-air");
+  g_assert_false (g_variant_get_boolean (on_air_state));
+  g_assert_true (tribuna_engine_set_destination_enabled (engine (), "Nginx", TRUE, NULL));
 
   /* The interface follows the locale: under LANGUAGE=sq the tiles are in Albanian. */
   if (g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "sq"))

@@ -159,11 +159,35 @@ record_change_state (GSimpleAction *action,
 
 /* On air */
 
+static gboolean
+any_enabled (TribunaWindow *self)
+{
+  GListModel *model = tribuna_engine_get_destinations (self->engine);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TribunaDestination) destination = g_list_model_get_item (model, i);
+
+      if (tribuna_engine_get_destination_enabled (self->engine, destination))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 go_on_air (TribunaWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
+  /* Said in the console's words (the engine's speaks of config groups and --stream). */
+  if (!any_enabled (self))
+    {
+      error = g_error_new_literal (TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_NO_DESTINATION,
+                                   _("No destination is included in “Go on Air”: add one in "
+                                     "the settings, or tick one in the list"));
+      _tribuna_window_toast_error (self, error);
+      return;
+    }
   if (!start_recording (self))
     return;
   if (!tribuna_engine_go_on_air (self->engine, &error))
