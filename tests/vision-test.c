@@ -755,6 +755,196 @@ test_lower_third (Fixture       *fixture,
   end_session (fixture->engine);
 }
 
+/* The private part */
+
+/* Decodes @input with ffmpeg into what the test needs: per video frame (2 a second)
+ * the colour near the bottom-left corner, per half second of sound its peak. */
+typedef struct {
+  GArray *colours;   /* Rgb */
+  GArray *peaks;     /* double, dBFS */
+} Decoded;
+
+static Decoded
+decode_media (const char *input)
+{
+  Decoded decoded = { g_array_new (FALSE, FALSE, sizeof (Rgb)),
+                      g_array_new (FALSE, FALSE, sizeof (double)) };
+  const char *video_argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", input, "-an",
+                               "-vf", "fps=2,scale=16:9", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                               "-", NULL };
+  const char *audio_argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", input, "-vn",
+                               "-ac", "1", "-ar", "8000", "-f", "s16le", "-", NULL };
+  g_autoptr(GSubprocess) video = NULL;
+  g_autoptr(GSubprocess) audio = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GBytes) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize size;
+
+  video = g_subprocess_newv (video_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (video, NULL, NULL, &pixels, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (pixels, &size);
+  for (gsize offset = 0; offset + 16 * 9 * 3 <= size; offset += 16 * 9 * 3)
+    {
+      const guint8 *pixel = data + offset + (7 * 16 + 1) * 3;
+      Rgb rgb = { pixel[0], pixel[1], pixel[2] };
+
+      g_array_append_val (decoded.colours, rgb);
+    }
+
+  audio = g_subprocess_newv (audio_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (audio, NULL, NULL, &samples, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (samples, &size);
+  for (gsize offset = 0; offset + 8000 <= size; offset += 8000)
+    {
+      int peak = 0;
+      double db;
+
+      for (gsize i = offset; i < offset + 8000; i += 2)
+        peak = MAX (peak, ABS ((int) (gint16) (data[i] | data[i + 1] << 8)));
+      db = peak > 0 ? 20 * log10 (peak / 32768.0) : -120.0;
+      g_array_append_val (decoded.peaks, db);
+    }
+
+  return decoded;
+}
+
+static gboolean
+is_red (const Rgb *rgb)
+{
+  return rgb->r > 180 && rgb->g < 70 && rgb->b < 70;
+}
+
+/* The longest run of slate frames, and whether red frames come before and after it. */
+static guint
+slate_run (GArray   *colours,
+           gboolean *red_around)
+{
+  guint best = 0, best_end = 0, run = 0;
+  gboolean red_before = FALSE, red_after = FALSE;
+
+  for (guint i = 0; i < colours->len; i++)
+    {
+      run = close_to (&g_array_index (colours, Rgb, i), &CARD, 25) ? run + 1 : 0;
+      if (run > best)
+        best = run, best_end = i;
+    }
+  for (guint i = 0; i < colours->len; i++)
+    {
+      if (i + best <= best_end && is_red (&g_array_index (colours, Rgb, i)))
+        red_before = TRUE;
+      if (i > best_end && is_red (&g_array_index (colours, Rgb, i)))
+        red_after = TRUE;
+    }
+  *red_around = red_before && red_after;
+  return best;
+}
+
+static guint
+count_silent (GArray *peaks)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < peaks->len; i++)
+    n += g_array_index (peaks, double, i) < -60.0;
+  return n;
+}
+
+static gboolean
+destination_is_live (gpointer user_data)
+{
+  return tribuna_destination_get_state (user_data) == TRIBUNA_DESTINATION_LIVE;
+}
+
+/* While private, the stream shows the slate with silence and the recording the
+ * hall; the stream never reconnects for it. */
+static void
+test_private (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  TribunaTestNginx *nginx = tribuna_test_nginx_start (FALSE, &error);
+  g_autofree char *url = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *recordings_dir = NULL;
+  g_autofree char *recording = NULL;
+  g_autoptr(GPtrArray) server_files = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+  TribunaEngine *engine;
+  TribunaDestination *destination;
+  Decoded streamed, recorded;
+  TribunaTestDecode *decode;
+  gboolean red_around;
+  guint run;
+
+  g_assert_no_error (error);
+  url = tribuna_test_nginx_url (nginx, "live", "private");
+  config = g_strdup_printf ("[source Salla]\nuri=test:red\n"
+                            "[destination Nginx]\nurl=%s\nenabled=true\n", url);
+  engine = make_engine (data_dir, config);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  start_session (engine);
+  destination = tribuna_engine_find_destination (engine, "Nginx");
+  g_assert_true (tribuna_test_wait_until (destination_is_live, destination, 10));
+  tribuna_test_iterate_for (3);
+
+  g_assert_true (tribuna_engine_set_private (engine, TRUE, "test", &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (5);
+  g_assert_true (tribuna_engine_set_private (engine, FALSE, "test", &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (4);
+  g_assert_cmpuint (tribuna_destination_get_reconnects (destination), ==, 0);
+  end_session (engine);
+  g_assert_finalize_object (engine);
+
+  server_files = tribuna_test_nginx_recordings (nginx, "private");
+  g_assert_cmpuint (server_files->len, ==, 1);
+  /* Both switches at keyframes: the stream decodes without a single error. */
+  decode = tribuna_test_decode (g_ptr_array_index (server_files, 0), &error);
+  g_assert_no_error (error);
+  g_test_message ("stream: %.2f s decoded, %u video frames, errors: %s", decode->duration,
+                  decode->video_frames, decode->errors ? decode->errors : "none");
+  g_assert_null (decode->errors);
+  g_assert_cmpfloat (decode->timeline, <, decode->duration + 0.2);
+  tribuna_test_decode_free (decode);
+  streamed = decode_media (g_ptr_array_index (server_files, 0));
+  run = slate_run (streamed.colours, &red_around);
+  g_test_message ("stream: %u frames at 2 fps, %u of them the slate in one run; %u of %u "
+                  "half-seconds silent", streamed.colours->len, run,
+                  count_silent (streamed.peaks), streamed.peaks->len);
+  g_assert_cmpuint (run, >=, 8);    /* about 5 s */
+  g_assert_cmpuint (run, <=, 12);
+  g_assert_true (red_around);
+  g_assert_cmpuint (count_silent (streamed.peaks), >=, 8);
+
+  recordings_dir = g_build_filename (data_dir, "recordings", NULL);
+  segments = tribuna_test_find_files (recordings_dir, ".ts");
+  recording = segments->len == 1 ? g_strdup (g_ptr_array_index (segments, 0))
+                                 : tribuna_test_concat_input (segments);
+  recorded = decode_media (recording);
+  run = slate_run (recorded.colours, &red_around);
+  g_test_message ("recording: %u frames, %u slate; %u of %u half-seconds silent",
+                  recorded.colours->len, run, count_silent (recorded.peaks), recorded.peaks->len);
+  g_assert_cmpuint (recorded.colours->len, >=, 20);
+  g_assert_cmpuint (run, ==, 0);
+  g_assert_cmpuint (count_silent (recorded.peaks), ==, 0);
+
+  g_array_unref (streamed.colours);
+  g_array_unref (streamed.peaks);
+  g_array_unref (recorded.colours);
+  g_array_unref (recorded.peaks);
+  tribuna_test_nginx_free (nginx);
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
 /* An RTSP camera, served here */
 
 typedef struct {
@@ -1000,6 +1190,7 @@ main (int    argc,
   g_test_add_func ("/pipelines/vision/lower-third-glyphs", test_lower_third_glyphs);
   g_test_add ("/pipelines/vision/lower-third", Fixture, NULL, fixture_set_up, test_lower_third,
               fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/private", test_private);
   g_test_add_func ("/pipelines/vision/rtsp-camera", test_rtsp_camera);
   g_test_add_func ("/pipelines/vision/rtsp-stall", test_rtsp_stall);
 
