@@ -16,6 +16,7 @@
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
 
+#include "fixtures/clip-media.h"
 #include "test-utils.h"
 #include "tribuna-engine.h"
 
@@ -755,6 +756,132 @@ test_lower_third (Fixture       *fixture,
   end_session (fixture->engine);
 }
 
+/* An A/V offset: a file with a flash and a beep together every second is
+ * recorded without, then with 300 ms; in the second recording each beep comes
+ * 300 ms later after its flash than in the first. */
+static double
+beep_after_flash (const char *data_dir,
+                  guint       run)
+{
+  g_autofree char *root = g_build_filename (data_dir, "recordings", NULL);
+  g_autoptr(GPtrArray) files = tribuna_test_find_files (root, ".ts");
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ClipMediaTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = NULL;
+  double sum = 0;
+  guint n = 0;
+
+  /* One folder per recording, in the order they were made (their names sort by time). */
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *folder = g_path_get_dirname (g_ptr_array_index (files, i));
+
+      if (!g_ptr_array_find_with_equal_func (folders, folder, g_str_equal, NULL))
+        g_ptr_array_add (folders, folder);
+      else
+        g_free (folder);
+    }
+  g_assert_cmpuint (folders->len, >, run);
+  for (guint i = 0; i < files->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (files, i), g_ptr_array_index (folders, run)))
+      g_ptr_array_add (mine, g_strdup (g_ptr_array_index (files, i)));
+
+  /* MPEG-TS segments join by plain concatenation (the trace takes one plain path). */
+  input = g_strdup_printf ("%s/run-%u.ts", data_dir, run);
+  {
+    g_autoptr(GString) joined = g_string_new (NULL);
+
+    for (guint i = 0; i < mine->len; i++)
+      {
+        g_autofree char *contents = NULL;
+        gsize length;
+
+        g_assert_true (g_file_get_contents (g_ptr_array_index (mine, i), &contents, &length,
+                                            NULL));
+        g_string_append_len (joined, contents, length);
+      }
+    g_assert_true (g_file_set_contents (input, joined->str, joined->len, NULL));
+  }
+  trace = clip_media_trace (input, TRUE, &error);
+  g_assert_no_error (error);
+
+  /* Each beep against the flash before it, less than a second back. */
+  for (guint b = 0; b < trace->beeps->len; b++)
+    {
+      double beep = g_array_index (trace->beeps, double, b);
+
+      for (guint f = trace->flashes->len; f-- > 0;)
+        {
+          double flash = g_array_index (trace->flashes, double, f);
+
+          if (flash <= beep + 0.2 && beep - flash < 0.8)
+            {
+              sum += beep - flash;
+              n++;
+              break;
+            }
+        }
+    }
+
+  g_assert_cmpuint (n, >=, 2);
+  return sum / n;
+}
+
+static void
+record_for (TribunaEngine *engine,
+            double         seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tribuna_engine_start_recording (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  tribuna_test_iterate_for (seconds);
+  stop_recording (engine);
+}
+
+static void
+test_av_offset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  g_autofree char *media = g_build_filename (data_dir, "flash-beep.mp4", NULL);
+  g_autofree char *config = g_strdup_printf ("[source Foltorja]\nuri=file://%s\n", media);
+  TribunaEngine *engine;
+  double without, with;
+
+  g_assert_no_error (error);
+  g_assert_true (clip_media_make_source (media, 6, &error));
+  g_assert_no_error (error);
+  engine = make_engine (data_dir, config);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (source_is_live,
+                                          tribuna_engine_find_source (engine, "Foltorja"), 10));
+
+  record_for (engine, 4.5);
+  g_assert_true (tribuna_engine_set_source_av_offset (engine, "Foltorja", 300, &error));
+  g_assert_no_error (error);
+  g_assert_false (tribuna_engine_set_source_av_offset (engine, "Foltorja", 5000, &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_clear_error (&error);
+  /* audiomixer takes a jump in a stream's timestamps after its discont-wait (1 s). */
+  tribuna_test_iterate_for (1.5);
+  record_for (engine, 4.5);
+  g_assert_finalize_object (engine);
+
+  without = beep_after_flash (data_dir, 0);
+  with = beep_after_flash (data_dir, 1);
+  g_test_message ("beep after flash: %.3f s without the offset, %.3f s with 300 ms", without,
+                  with);
+  g_assert_cmpfloat_with_epsilon (with - without, 0.300, 0.040);
+
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
 /* The private part */
 
 /* Decodes @input with ffmpeg into what the test needs: per video frame (2 a second)
@@ -856,6 +983,18 @@ count_silent (GArray *peaks)
 }
 
 static gboolean
+silence_alarm_is (gpointer user_data)
+{
+  return tribuna_engine_get_silence_alarm (user_data);
+}
+
+static gboolean
+silence_alarm_is_off (gpointer user_data)
+{
+  return !tribuna_engine_get_silence_alarm (user_data);
+}
+
+static gboolean
 destination_is_live (gpointer user_data)
 {
   return tribuna_destination_get_state (user_data) == TRIBUNA_DESTINATION_LIVE;
@@ -884,7 +1023,7 @@ test_private (void)
 
   g_assert_no_error (error);
   url = tribuna_test_nginx_url (nginx, "live", "private");
-  config = g_strdup_printf ("[source Salla]\nuri=test:red\n"
+  config = g_strdup_printf ("[source Salla]\nuri=test:red\n[mixer]\nsilence-seconds=1\n"
                             "[destination Nginx]\nurl=%s\nenabled=true\n", url);
   engine = make_engine (data_dir, config);
   g_assert_true (tribuna_engine_start (engine, &error));
@@ -901,6 +1040,14 @@ test_private (void)
   g_assert_no_error (error);
   tribuna_test_iterate_for (4);
   g_assert_cmpuint (tribuna_destination_get_reconnects (destination), ==, 0);
+
+  /* On air and silent for [mixer] silence-seconds=1: the alarm rises, and falls
+   * with the sound back. */
+  g_assert_false (tribuna_engine_get_silence_alarm (engine));
+  tribuna_engine_set_source_muted (engine, "Salla", TRUE, &error);
+  g_assert_true (tribuna_test_wait_until (silence_alarm_is, engine, 3));
+  tribuna_engine_set_source_muted (engine, "Salla", FALSE, &error);
+  g_assert_true (tribuna_test_wait_until (silence_alarm_is_off, engine, 2));
   end_session (engine);
   g_assert_finalize_object (engine);
 
@@ -934,7 +1081,10 @@ test_private (void)
                   recorded.colours->len, run, count_silent (recorded.peaks), recorded.peaks->len);
   g_assert_cmpuint (recorded.colours->len, >=, 20);
   g_assert_cmpuint (run, ==, 0);
-  g_assert_cmpuint (count_silent (recorded.peaks), ==, 0);
+  /* The hall throughout, up to the mute of the silence alarm's check at the end. */
+  g_assert_cmpuint (recorded.peaks->len, >, 10);
+  for (guint i = 0; i + 8 < recorded.peaks->len; i++)
+    g_assert_cmpfloat (g_array_index (recorded.peaks, double, i), >, -30.0);
 
   g_array_unref (streamed.colours);
   g_array_unref (streamed.peaks);
@@ -1183,6 +1333,7 @@ main (int    argc,
               test_source_previews_and_snapshot, fixture_tear_down);
   g_test_add ("/pipelines/vision/levels", Fixture, NULL, fixture_set_up, test_levels,
               fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/av-offset", test_av_offset);
   g_test_add ("/pipelines/vision/slate", Fixture, NULL, fixture_set_up, test_slate,
               fixture_tear_down);
   g_test_add ("/pipelines/vision/mute-records-silence", Fixture, NULL, fixture_set_up,
