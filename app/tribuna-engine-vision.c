@@ -477,6 +477,8 @@ on_notify (TribunaEngine *self,
 
   if (pspec == _tribuna_engine_properties[ENGINE_PROP_ON_BREAK])
     on_break_changed (self);
+  else if (pspec == _tribuna_engine_properties[ENGINE_PROP_PRIVATE])
+    tribuna_program_set_private (self->program, self->is_private);
   else if (pspec == _tribuna_engine_properties[ENGINE_PROP_SPEAKER_NAME]
            || pspec == _tribuna_engine_properties[ENGINE_PROP_SPEAKER_ROLE]
            || pspec == _tribuna_engine_properties[ENGINE_PROP_ITEM_NUMBER]

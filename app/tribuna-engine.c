@@ -635,6 +635,8 @@ tribuna_engine_add_destination (TribunaEngine                  *self,
   g_signal_connect_object (destination, "notify::state", G_CALLBACK (on_destination_state),
                            self, 0);
   tribuna_program_add_feed (self->program, feed);
+  /* While private, the public sees the slate: see tribuna_program_set_private(). */
+  tribuna_program_set_feed_public (self->program, feed, TRUE);
   g_hash_table_insert (self->destination_feeds, destination, g_steal_pointer (&feed));
   if (!config->enabled)
     g_hash_table_add (self->disabled, destination);

@@ -205,6 +205,11 @@ gboolean             tribuna_engine_shutdown_finish     (TribunaEngine        *s
  * Break: tribuna_engine_set_break() also puts the slate ([slate] of the config)
  * over the whole frame on every output and mutes the hall's sound.
  *
+ * Private: tribuna_engine_set_private() also switches the destinations (RTMP)
+ * to the slate and silence, from an encode of their own that runs only while
+ * private, at a keyframe; the recording keeps the hall. (The public page's own
+ * stream stops while private, as before.)
+ *
  * Sound: per-source gain (dB, -60 to +20), mute and A/V offset (ms the sound
  * plays later than the picture, 0 to 1000). "levels" signal (source name, or
  * NULL for the program, and a TribunaAudioLevels: peak and RMS dBFS per channel)

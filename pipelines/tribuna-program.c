@@ -19,6 +19,7 @@
 
 #include "tribuna-card.h"
 #include "tribuna-elements.h"
+#include "tribuna-private-encode.h"
 #include "tribuna-program.h"
 #include "tribuna-video-util.h"
 
@@ -58,6 +59,16 @@ struct _TribunaProgram
   GstCaps              *audio_caps;
   GstBuffer            *last_frame;       /* the latest mixed frame, for snapshots */
   GstCaps              *mixer_caps;
+
+  /* The private part: public outputs take the slate's own encode (under feeds_lock) */
+  GPtrArray            *public_feeds;     /* feeds of outputs the public sees */
+  GPtrArray            *private_feeds;    /* those of them on the slate encode now */
+  int                   switching;        /* Switching, read atomically by the probe */
+  GstClockTime          switch_pts;
+  GstCaps              *private_video_caps;
+  GstCaps              *private_audio_caps;
+  gboolean              is_private;       /* main context only */
+  TribunaPrivateEncode *private_encode;   /* while private */
 };
 
 G_DEFINE_FINAL_TYPE (TribunaProgram, tribuna_program, G_TYPE_OBJECT)
@@ -71,6 +82,12 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+typedef enum {
+  SWITCH_NONE,
+  SWITCH_TO_SLATE,     /* at the slate encode's first keyframe */
+  SWITCH_TO_PROGRAM,   /* at the program encode's next keyframe */
+} Switching;
 
 enum {
   SIGNAL_LEVELS,
@@ -231,6 +248,11 @@ tribuna_program_finalize (GObject *object)
   TribunaProgram *self = (TribunaProgram *)object;
 
   g_clear_pointer (&self->feeds, g_ptr_array_unref);
+  g_clear_pointer (&self->public_feeds, g_ptr_array_unref);
+  g_clear_pointer (&self->private_feeds, g_ptr_array_unref);
+  gst_clear_caps (&self->private_video_caps);
+  gst_clear_caps (&self->private_audio_caps);
+  g_clear_object (&self->private_encode);
   gst_clear_caps (&self->video_caps);
   gst_clear_caps (&self->audio_caps);
   g_mutex_clear (&self->feeds_lock);
@@ -318,6 +340,9 @@ tribuna_program_init (TribunaProgram *self)
   g_mutex_init (&self->feeds_lock);
   self->feeds = g_ptr_array_new_with_free_func (g_object_unref);
   self->sources = g_list_store_new (TRIBUNA_TYPE_SOURCE_PIPELINE);
+  self->public_feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  self->private_feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
 }
 
 static void
@@ -492,6 +517,16 @@ make_appsink (TribunaProgram *self,
   return sink;
 }
 
+static GstPadProbeReturn on_program_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data);
+
+static void
+watch_program_frames (TribunaProgram *self)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_sink, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_program_frame, self, NULL);
+}
+
 static gboolean
 build_video_encode (TribunaProgram  *self,
                     GstElement      *first,
@@ -543,6 +578,7 @@ build_video_encode (TribunaProgram  *self,
                                                                  NULL)));
   self->video_sink = make_appsink (self, "video-sink");
   g_ptr_array_add (chain, self->video_sink);
+  watch_program_frames (self);
 
   self->video_branch = first != NULL ? first : g_ptr_array_index (chain, 0);
   return add_chain (bin, (GstElement **) chain->pdata, chain->len, error);
@@ -860,6 +896,224 @@ build_pipeline (TribunaProgram  *self,
   return build_mixed (self, error);
 }
 
+/* The private part.
+ *
+ * While private, the feeds marked public (the RTMP destinations) leave the
+ * program's encode and take the slate's own, cheap one (a still picture and
+ * silence, encoded by an encoder set up as the program's, so the stream's
+ * parameters stay the same), while the recorder keeps the hall. Each switch
+ * happens at a keyframe of the encode switched to: the slate encode's first
+ * frame, the program encode's next one (asked for), so a viewer's decoder
+ * never gets a frame it cannot decode. */
+
+/* Called with feeds_lock held. */
+static void
+move_public_feeds (TribunaProgram *self,
+                   GPtrArray      *from,
+                   GPtrArray      *to,
+                   GstCaps        *video_caps,
+                   GstCaps        *audio_caps)
+{
+  for (guint i = 0; i < self->public_feeds->len; i++)
+    {
+      TribunaFeed *feed = g_ptr_array_index (self->public_feeds, i);
+      guint index;
+
+      if (!g_ptr_array_find (from, feed, &index))
+        continue;
+      g_ptr_array_add (to, g_ptr_array_steal_index (from, index));
+      tribuna_feed_set_caps (feed, video_caps, audio_caps);
+    }
+}
+
+static GstBuffer *
+running_time_copy (GstSample *sample)
+{
+  GstSegment *segment = gst_sample_get_segment (sample);
+  GstBuffer *buffer = gst_buffer_copy (gst_sample_get_buffer (sample));
+
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    GST_BUFFER_PTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+                                                           GST_BUFFER_PTS (buffer));
+  if (GST_BUFFER_DTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+                                                           GST_BUFFER_DTS (buffer));
+  return buffer;
+}
+
+/* The slate encode's output, on its streaming threads: what on_new_sample does
+ * for the program's encode, for the feeds moved here. */
+static void
+on_private_sample (GstSample *sample,
+                   gboolean   is_video,
+                   gpointer   user_data)
+{
+  TribunaProgram *self = user_data;
+  GstBuffer *buffer = running_time_copy (sample);
+  gboolean caps_changed;
+
+  g_mutex_lock (&self->feeds_lock);
+  caps_changed = gst_caps_replace (is_video ? &self->private_video_caps
+                                            : &self->private_audio_caps,
+                                   gst_sample_get_caps (sample));
+  if (is_video && self->switching == SWITCH_TO_SLATE
+      && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    {
+      move_public_feeds (self, self->feeds, self->private_feeds, self->private_video_caps,
+                         self->private_audio_caps);
+      self->switch_pts = GST_BUFFER_PTS (buffer);
+      g_atomic_int_set (&self->switching, SWITCH_NONE);
+      caps_changed = FALSE;
+    }
+
+  /* Sound from before the switch would step back in time on the outputs. */
+  if (self->switching != SWITCH_TO_SLATE
+      && (is_video || !GST_CLOCK_TIME_IS_VALID (self->switch_pts)
+          || GST_BUFFER_PTS (buffer) >= self->switch_pts))
+    for (guint i = 0; i < self->private_feeds->len; i++)
+      {
+        TribunaFeed *feed = g_ptr_array_index (self->private_feeds, i);
+
+        if (caps_changed)
+          tribuna_feed_set_caps (feed, is_video ? self->private_video_caps : NULL,
+                                 is_video ? NULL : self->private_audio_caps);
+        if (is_video)
+          tribuna_feed_push_video (feed, buffer);
+        else
+          tribuna_feed_push_audio (feed, buffer);
+      }
+  g_mutex_unlock (&self->feeds_lock);
+  gst_buffer_unref (buffer);
+}
+
+static gboolean
+remove_private_encode (gpointer user_data)
+{
+  TribunaProgram *self = user_data;
+
+  /* Private again by now: the encode is still wanted. */
+  if (!self->is_private && self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the program's encoded frame reaches on_new_sample: at the keyframe
+ * asked for, the public feeds come back to the program. */
+static GstPadProbeReturn
+on_program_frame (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  TribunaProgram *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (g_atomic_int_get (&self->switching) != SWITCH_TO_PROGRAM
+      || GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&self->feeds_lock);
+  move_public_feeds (self, self->private_feeds, self->feeds, self->video_caps, self->audio_caps);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
+  g_atomic_int_set (&self->switching, SWITCH_NONE);
+  g_mutex_unlock (&self->feeds_lock);
+
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, remove_private_encode,
+                              g_object_ref (self), g_object_unref);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+begin_private_encode (TribunaProgram *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->private_encode == NULL)
+    {
+      GstElement *video = make_video_encoder (self, &error);
+      GstElement *audio = video ? make_audio_encoder (self, &error) : NULL;
+
+      if (audio == NULL)
+        {
+          g_warning ("no slate encode for the private part: %s", error->message);
+          gst_clear_object (&video);
+          return;
+        }
+      self->private_encode = tribuna_private_encode_new (self->slate_card, self->mixer_caps,
+                                                         video, audio, on_private_sample, self);
+    }
+
+  g_mutex_lock (&self->feeds_lock);
+  g_atomic_int_set (&self->switching, SWITCH_TO_SLATE);
+  g_mutex_unlock (&self->feeds_lock);
+  tribuna_private_encode_remove (self->private_encode);
+  tribuna_private_encode_add (self->private_encode, self->pipeline);
+}
+
+static void
+leave_private_encode (TribunaProgram *self)
+{
+  gboolean switched;
+
+  g_mutex_lock (&self->feeds_lock);
+  switched = self->switching != SWITCH_TO_SLATE;
+  g_atomic_int_set (&self->switching, switched ? SWITCH_TO_PROGRAM : SWITCH_NONE);
+  g_mutex_unlock (&self->feeds_lock);
+
+  if (switched)
+    on_keyframe_needed (NULL, self);
+  else if (self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+}
+
+/* With the pipeline going: everything back where it was. */
+static void
+end_private_encode (TribunaProgram *self)
+{
+  if (self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+
+  g_mutex_lock (&self->feeds_lock);
+  move_public_feeds (self, self->private_feeds, self->feeds, NULL, NULL);
+  g_atomic_int_set (&self->switching, SWITCH_NONE);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&self->feeds_lock);
+}
+
+void
+tribuna_program_set_private (TribunaProgram *self,
+                             gboolean        is_private)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+
+  if (self->is_private == !!is_private)
+    return;
+
+  self->is_private = !!is_private;
+  if (self->pipeline == NULL)
+    return;   /* start() begins with the slate encode if still private */
+
+  if (is_private)
+    begin_private_encode (self);
+  else
+    leave_private_encode (self);
+}
+
+void
+tribuna_program_set_feed_public (TribunaProgram *self,
+                                 TribunaFeed    *feed,
+                                 gboolean        is_public)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+  g_return_if_fail (TRIBUNA_IS_FEED (feed));
+
+  g_mutex_lock (&self->feeds_lock);
+  if (is_public && !g_ptr_array_find (self->public_feeds, feed, NULL))
+    g_ptr_array_add (self->public_feeds, g_object_ref (feed));
+  else if (!is_public)
+    g_ptr_array_remove (self->public_feeds, feed);
+  g_mutex_unlock (&self->feeds_lock);
+}
+
 static void
 stop_sources (TribunaProgram *self)
 {
@@ -895,6 +1149,8 @@ tribuna_program_start (TribunaProgram  *self,
   /* Live, so the pipeline is playing now and its base time is known: frames
    * can be stamped on it. The mixers wait for their inputs' first frames. */
   start_sources (self);
+  if (self->is_private)
+    begin_private_encode (self);
 
   return TRUE;
 
@@ -922,6 +1178,7 @@ tribuna_program_stop (TribunaProgram *self)
     return;
 
   stop_sources (self);
+  end_private_encode (self);
   g_mutex_lock (&self->feeds_lock);
   for (guint i = 0; i < self->feeds->len; i++)
     tribuna_feed_end (g_ptr_array_index (self->feeds, i));
@@ -978,6 +1235,8 @@ tribuna_program_remove_feed (TribunaProgram *self,
 
   g_mutex_lock (&self->feeds_lock);
   g_ptr_array_remove (self->feeds, feed);
+  g_ptr_array_remove (self->private_feeds, feed);
+  g_ptr_array_remove (self->public_feeds, feed);
   g_mutex_unlock (&self->feeds_lock);
 }
 

@@ -95,6 +95,13 @@ gboolean             tribuna_program_set_slate_card  (TribunaProgram            
 void                 tribuna_program_set_overlays    (TribunaProgram             *self,
                                                       TribunaLowerThird          *lower_third,
                                                       gboolean                    with_clock);
+/* While private, the feeds marked public (the destinations) carry the slate and
+ * silence from an encode of their own, the others (the recorder) the program. */
+void                 tribuna_program_set_feed_public (TribunaProgram             *self,
+                                                      TribunaFeed                *feed,
+                                                      gboolean                    is_public);
+void                 tribuna_program_set_private     (TribunaProgram             *self,
+                                                      gboolean                    is_private);
 /* "preview-frame" signals flow only while enabled (off at first: they cost a scale). */
 void                 tribuna_program_set_previews_enabled (TribunaProgram        *self,
                                                            gboolean               enabled);

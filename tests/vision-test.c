@@ -16,6 +16,7 @@
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
 
+#include "fixtures/clip-media.h"
 #include "test-utils.h"
 #include "tribuna-engine.h"
 
@@ -755,6 +756,345 @@ test_lower_third (Fixture       *fixture,
   end_session (fixture->engine);
 }
 
+/* An A/V offset: a file with a flash and a beep together every second is
+ * recorded without, then with 300 ms; in the second recording each beep comes
+ * 300 ms later after its flash than in the first. */
+static double
+beep_after_flash (const char *data_dir,
+                  guint       run)
+{
+  g_autofree char *root = g_build_filename (data_dir, "recordings", NULL);
+  g_autoptr(GPtrArray) files = tribuna_test_find_files (root, ".ts");
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ClipMediaTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = NULL;
+  double sum = 0;
+  guint n = 0;
+
+  /* One folder per recording, in the order they were made (their names sort by time). */
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *folder = g_path_get_dirname (g_ptr_array_index (files, i));
+
+      if (!g_ptr_array_find_with_equal_func (folders, folder, g_str_equal, NULL))
+        g_ptr_array_add (folders, folder);
+      else
+        g_free (folder);
+    }
+  g_assert_cmpuint (folders->len, >, run);
+  for (guint i = 0; i < files->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (files, i), g_ptr_array_index (folders, run)))
+      g_ptr_array_add (mine, g_strdup (g_ptr_array_index (files, i)));
+
+  /* MPEG-TS segments join by plain concatenation (the trace takes one plain path). */
+  input = g_strdup_printf ("%s/run-%u.ts", data_dir, run);
+  {
+    g_autoptr(GString) joined = g_string_new (NULL);
+
+    for (guint i = 0; i < mine->len; i++)
+      {
+        g_autofree char *contents = NULL;
+        gsize length;
+
+        g_assert_true (g_file_get_contents (g_ptr_array_index (mine, i), &contents, &length,
+                                            NULL));
+        g_string_append_len (joined, contents, length);
+      }
+    g_assert_true (g_file_set_contents (input, joined->str, joined->len, NULL));
+  }
+  trace = clip_media_trace (input, TRUE, &error);
+  g_assert_no_error (error);
+
+  /* Each beep against the flash before it, less than a second back. */
+  for (guint b = 0; b < trace->beeps->len; b++)
+    {
+      double beep = g_array_index (trace->beeps, double, b);
+
+      for (guint f = trace->flashes->len; f-- > 0;)
+        {
+          double flash = g_array_index (trace->flashes, double, f);
+
+          if (flash <= beep + 0.2 && beep - flash < 0.8)
+            {
+              sum += beep - flash;
+              n++;
+              break;
+            }
+        }
+    }
+
+  g_assert_cmpuint (n, >=, 2);
+  return sum / n;
+}
+
+static void
+record_for (TribunaEngine *engine,
+            double         seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tribuna_engine_start_recording (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  tribuna_test_iterate_for (seconds);
+  stop_recording (engine);
+}
+
+static void
+test_av_offset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  g_autofree char *media = g_build_filename (data_dir, "flash-beep.mp4", NULL);
+  g_autofree char *config = g_strdup_printf ("[source Foltorja]\nuri=file://%s\n", media);
+  TribunaEngine *engine;
+  double without, with;
+
+  g_assert_no_error (error);
+  g_assert_true (clip_media_make_source (media, 6, &error));
+  g_assert_no_error (error);
+  engine = make_engine (data_dir, config);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (source_is_live,
+                                          tribuna_engine_find_source (engine, "Foltorja"), 10));
+
+  record_for (engine, 4.5);
+  g_assert_true (tribuna_engine_set_source_av_offset (engine, "Foltorja", 300, &error));
+  g_assert_no_error (error);
+  g_assert_false (tribuna_engine_set_source_av_offset (engine, "Foltorja", 5000, &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_clear_error (&error);
+  /* audiomixer takes a jump in a stream's timestamps after its discont-wait (1 s). */
+  tribuna_test_iterate_for (1.5);
+  record_for (engine, 4.5);
+  g_assert_finalize_object (engine);
+
+  without = beep_after_flash (data_dir, 0);
+  with = beep_after_flash (data_dir, 1);
+  g_test_message ("beep after flash: %.3f s without the offset, %.3f s with 300 ms", without,
+                  with);
+  g_assert_cmpfloat_with_epsilon (with - without, 0.300, 0.040);
+
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
+/* The private part */
+
+/* Decodes @input with ffmpeg into what the test needs: per video frame (2 a second)
+ * the colour near the bottom-left corner, per half second of sound its peak. */
+typedef struct {
+  GArray *colours;   /* Rgb */
+  GArray *peaks;     /* double, dBFS */
+} Decoded;
+
+static Decoded
+decode_media (const char *input)
+{
+  Decoded decoded = { g_array_new (FALSE, FALSE, sizeof (Rgb)),
+                      g_array_new (FALSE, FALSE, sizeof (double)) };
+  const char *video_argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", input, "-an",
+                               "-vf", "fps=2,scale=16:9", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                               "-", NULL };
+  const char *audio_argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", input, "-vn",
+                               "-ac", "1", "-ar", "8000", "-f", "s16le", "-", NULL };
+  g_autoptr(GSubprocess) video = NULL;
+  g_autoptr(GSubprocess) audio = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GBytes) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize size;
+
+  video = g_subprocess_newv (video_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (video, NULL, NULL, &pixels, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (pixels, &size);
+  for (gsize offset = 0; offset + 16 * 9 * 3 <= size; offset += 16 * 9 * 3)
+    {
+      const guint8 *pixel = data + offset + (7 * 16 + 1) * 3;
+      Rgb rgb = { pixel[0], pixel[1], pixel[2] };
+
+      g_array_append_val (decoded.colours, rgb);
+    }
+
+  audio = g_subprocess_newv (audio_argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (audio, NULL, NULL, &samples, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (samples, &size);
+  for (gsize offset = 0; offset + 8000 <= size; offset += 8000)
+    {
+      int peak = 0;
+      double db;
+
+      for (gsize i = offset; i < offset + 8000; i += 2)
+        peak = MAX (peak, ABS ((int) (gint16) (data[i] | data[i + 1] << 8)));
+      db = peak > 0 ? 20 * log10 (peak / 32768.0) : -120.0;
+      g_array_append_val (decoded.peaks, db);
+    }
+
+  return decoded;
+}
+
+static gboolean
+is_red (const Rgb *rgb)
+{
+  return rgb->r > 180 && rgb->g < 70 && rgb->b < 70;
+}
+
+/* The longest run of slate frames, and whether red frames come before and after it. */
+static guint
+slate_run (GArray   *colours,
+           gboolean *red_around)
+{
+  guint best = 0, best_end = 0, run = 0;
+  gboolean red_before = FALSE, red_after = FALSE;
+
+  for (guint i = 0; i < colours->len; i++)
+    {
+      run = close_to (&g_array_index (colours, Rgb, i), &CARD, 25) ? run + 1 : 0;
+      if (run > best)
+        best = run, best_end = i;
+    }
+  for (guint i = 0; i < colours->len; i++)
+    {
+      if (i + best <= best_end && is_red (&g_array_index (colours, Rgb, i)))
+        red_before = TRUE;
+      if (i > best_end && is_red (&g_array_index (colours, Rgb, i)))
+        red_after = TRUE;
+    }
+  *red_around = red_before && red_after;
+  return best;
+}
+
+static guint
+count_silent (GArray *peaks)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < peaks->len; i++)
+    n += g_array_index (peaks, double, i) < -60.0;
+  return n;
+}
+
+static gboolean
+silence_alarm_is (gpointer user_data)
+{
+  return tribuna_engine_get_silence_alarm (user_data);
+}
+
+static gboolean
+silence_alarm_is_off (gpointer user_data)
+{
+  return !tribuna_engine_get_silence_alarm (user_data);
+}
+
+static gboolean
+destination_is_live (gpointer user_data)
+{
+  return tribuna_destination_get_state (user_data) == TRIBUNA_DESTINATION_LIVE;
+}
+
+/* While private, the stream shows the slate with silence and the recording the
+ * hall; the stream never reconnects for it. */
+static void
+test_private (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  TribunaTestNginx *nginx = tribuna_test_nginx_start (FALSE, &error);
+  g_autofree char *url = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *recordings_dir = NULL;
+  g_autofree char *recording = NULL;
+  g_autoptr(GPtrArray) server_files = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+  TribunaEngine *engine;
+  TribunaDestination *destination;
+  Decoded streamed, recorded;
+  TribunaTestDecode *decode;
+  gboolean red_around;
+  guint run;
+
+  g_assert_no_error (error);
+  url = tribuna_test_nginx_url (nginx, "live", "private");
+  config = g_strdup_printf ("[source Salla]\nuri=test:red\n[mixer]\nsilence-seconds=1\n"
+                            "[destination Nginx]\nurl=%s\nenabled=true\n", url);
+  engine = make_engine (data_dir, config);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  start_session (engine);
+  destination = tribuna_engine_find_destination (engine, "Nginx");
+  g_assert_true (tribuna_test_wait_until (destination_is_live, destination, 10));
+  tribuna_test_iterate_for (3);
+
+  g_assert_true (tribuna_engine_set_private (engine, TRUE, "test", &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (5);
+  g_assert_true (tribuna_engine_set_private (engine, FALSE, "test", &error));
+  g_assert_no_error (error);
+  tribuna_test_iterate_for (4);
+  g_assert_cmpuint (tribuna_destination_get_reconnects (destination), ==, 0);
+
+  /* On air and silent for [mixer] silence-seconds=1: the alarm rises, and falls
+   * with the sound back. */
+  g_assert_false (tribuna_engine_get_silence_alarm (engine));
+  tribuna_engine_set_source_muted (engine, "Salla", TRUE, &error);
+  g_assert_true (tribuna_test_wait_until (silence_alarm_is, engine, 3));
+  tribuna_engine_set_source_muted (engine, "Salla", FALSE, &error);
+  g_assert_true (tribuna_test_wait_until (silence_alarm_is_off, engine, 2));
+  end_session (engine);
+  g_assert_finalize_object (engine);
+
+  server_files = tribuna_test_nginx_recordings (nginx, "private");
+  g_assert_cmpuint (server_files->len, ==, 1);
+  /* Both switches at keyframes: the stream decodes without a single error. */
+  decode = tribuna_test_decode (g_ptr_array_index (server_files, 0), &error);
+  g_assert_no_error (error);
+  g_test_message ("stream: %.2f s decoded, %u video frames, errors: %s", decode->duration,
+                  decode->video_frames, decode->errors ? decode->errors : "none");
+  g_assert_null (decode->errors);
+  g_assert_cmpfloat (decode->timeline, <, decode->duration + 0.2);
+  tribuna_test_decode_free (decode);
+  streamed = decode_media (g_ptr_array_index (server_files, 0));
+  run = slate_run (streamed.colours, &red_around);
+  g_test_message ("stream: %u frames at 2 fps, %u of them the slate in one run; %u of %u "
+                  "half-seconds silent", streamed.colours->len, run,
+                  count_silent (streamed.peaks), streamed.peaks->len);
+  g_assert_cmpuint (run, >=, 8);    /* about 5 s */
+  g_assert_cmpuint (run, <=, 12);
+  g_assert_true (red_around);
+  g_assert_cmpuint (count_silent (streamed.peaks), >=, 8);
+
+  recordings_dir = g_build_filename (data_dir, "recordings", NULL);
+  segments = tribuna_test_find_files (recordings_dir, ".ts");
+  recording = segments->len == 1 ? g_strdup (g_ptr_array_index (segments, 0))
+                                 : tribuna_test_concat_input (segments);
+  recorded = decode_media (recording);
+  run = slate_run (recorded.colours, &red_around);
+  g_test_message ("recording: %u frames, %u slate; %u of %u half-seconds silent",
+                  recorded.colours->len, run, count_silent (recorded.peaks), recorded.peaks->len);
+  g_assert_cmpuint (recorded.colours->len, >=, 20);
+  g_assert_cmpuint (run, ==, 0);
+  /* The hall throughout, up to the mute of the silence alarm's check at the end. */
+  g_assert_cmpuint (recorded.peaks->len, >, 10);
+  for (guint i = 0; i + 8 < recorded.peaks->len; i++)
+    g_assert_cmpfloat (g_array_index (recorded.peaks, double, i), >, -30.0);
+
+  g_array_unref (streamed.colours);
+  g_array_unref (streamed.peaks);
+  g_array_unref (recorded.colours);
+  g_array_unref (recorded.peaks);
+  tribuna_test_nginx_free (nginx);
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
 /* An RTSP camera, served here */
 
 typedef struct {
@@ -993,6 +1333,7 @@ main (int    argc,
               test_source_previews_and_snapshot, fixture_tear_down);
   g_test_add ("/pipelines/vision/levels", Fixture, NULL, fixture_set_up, test_levels,
               fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/av-offset", test_av_offset);
   g_test_add ("/pipelines/vision/slate", Fixture, NULL, fixture_set_up, test_slate,
               fixture_tear_down);
   g_test_add ("/pipelines/vision/mute-records-silence", Fixture, NULL, fixture_set_up,
@@ -1000,6 +1341,7 @@ main (int    argc,
   g_test_add_func ("/pipelines/vision/lower-third-glyphs", test_lower_third_glyphs);
   g_test_add ("/pipelines/vision/lower-third", Fixture, NULL, fixture_set_up, test_lower_third,
               fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/private", test_private);
   g_test_add_func ("/pipelines/vision/rtsp-camera", test_rtsp_camera);
   g_test_add_func ("/pipelines/vision/rtsp-stall", test_rtsp_stall);
 
