@@ -857,6 +857,8 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
   g_autofree char *unreachable = g_strdup_printf ("rtsp://127.0.0.1:%u/camera",
                                                   tribuna_test_free_port (NULL));
+  g_autofree char *missing_logo = g_build_filename (console.data_dir, "no-logo.png", NULL);
+  GdkRGBA background = { 0.1, 0.2, 0.3, 0.5 };
   g_autoptr(TribunaConfig) saved = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *sources;
@@ -887,6 +889,20 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   g_assert_cmpstr (((TribunaSourceConfig *) g_ptr_array_index (sources, 2))->name, ==,
                    "Kryesuesi");
   g_assert_cmpstr (tribuna_config_get_slate_title (saved), ==, "Pushim");
+
+  /* The lower third: a logo that is not there is refused under the field; the font,
+   * colour (with its alpha) and clock are written as the engine reads them back. */
+  tribuna_settings_dialog_fill_overlays (dialog, "DejaVu Serif", &background, missing_logo, TRUE);
+  g_assert_false (tribuna_settings_dialog_save_overlays (dialog));
+  g_assert_nonnull (tribuna_settings_dialog_get_field_error (dialog, "overlays"));
+  tribuna_settings_dialog_fill_overlays (dialog, "DejaVu Serif", &background, "", TRUE);
+  g_assert_true (tribuna_settings_dialog_save_overlays (dialog));
+  g_clear_object (&saved);
+  saved = tribuna_config_new_from_file (console.config_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tribuna_config_get_overlay_theme (saved)->font, ==, "DejaVu Serif");
+  g_assert_cmphex (tribuna_config_get_overlay_theme (saved)->background, ==, 0x801A334D);
+  g_assert_true (tribuna_config_get_overlay_clock (saved));
 
   g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Kryesuesi"));
   g_assert_null (tribuna_engine_find_source (engine (), "Kryesuesi"));

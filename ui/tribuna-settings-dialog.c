@@ -45,6 +45,14 @@ struct _TribunaSettingsDialog
   GtkLabel             *source_uri_error;
   GtkMenuButton        *cameras_button;
   GtkButton            *add_source_button;
+  GtkFontButton        *font_button;
+  GtkColorButton       *background_button;
+  GtkColorButton       *foreground_button;
+  GtkColorButton       *accent_button;
+  AdwEntryRow          *logo_row;
+  GtkLabel             *overlays_error;
+  GtkSwitch            *clock_switch;
+  GtkButton            *save_overlays_button;
   AdwEntryRow          *slate_title_row;
   AdwEntryRow          *slate_subtitle_row;
   GtkLabel             *slate_error;
@@ -99,6 +107,8 @@ field_row (TribunaSettingsDialog *self,
     return GTK_WIDGET (self->source_uri_row);
   if (g_str_equal (field, "slate"))
     return GTK_WIDGET (self->slate_title_row);
+  if (g_str_equal (field, "overlays"))
+    return GTK_WIDGET (self->logo_row);
   return GTK_WIDGET (self->data_dir_row);
 }
 
@@ -120,6 +130,8 @@ error_label (TribunaSettingsDialog *self,
     return self->source_uri_error;
   if (g_str_equal (field, "slate"))
     return self->slate_error;
+  if (g_str_equal (field, "overlays"))
+    return self->overlays_error;
   return NULL;
 }
 
@@ -748,6 +760,116 @@ use_camera_activated (GtkWidget  *widget,
                          g_variant_get_string (parameter, NULL));
 }
 
+/* The lower third and logo: [overlays] of tribuna.conf. */
+
+/* 0xAARRGGBB, as the engine's theme holds a colour, and "#RRGGBBAA", as the file writes it. */
+static void
+argb_to_rgba (guint32  argb,
+              GdkRGBA *rgba)
+{
+  rgba->alpha = (argb >> 24 & 0xff) / 255.0;
+  rgba->red = (argb >> 16 & 0xff) / 255.0;
+  rgba->green = (argb >> 8 & 0xff) / 255.0;
+  rgba->blue = (argb & 0xff) / 255.0;
+}
+
+static char *
+colour_text (GtkColorButton *button)
+{
+  GdkRGBA rgba;
+
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+  return g_strdup_printf ("#%02X%02X%02X%02X", (guint) (rgba.red * 255 + 0.5),
+                          (guint) (rgba.green * 255 + 0.5), (guint) (rgba.blue * 255 + 0.5),
+                          (guint) (rgba.alpha * 255 + 0.5));
+}
+
+static gboolean
+edit_overlays (GKeyFile  *key_file,
+               gpointer   user_data,
+               GError   **error)
+{
+  TribunaSettingsDialog *self = user_data;
+  g_autofree char *font = gtk_font_chooser_get_font (GTK_FONT_CHOOSER (self->font_button));
+  g_autoptr(PangoFontDescription) description = pango_font_description_from_string (font);
+  const char *family = pango_font_description_get_family (description);
+  const char *buttons[] = { "background", "foreground", "accent" };
+  GtkColorButton *colours[] = { self->background_button, self->foreground_button,
+                                self->accent_button };
+
+  if (family != NULL)
+    g_key_file_set_string (key_file, "overlays", "font", family);
+  for (guint i = 0; i < G_N_ELEMENTS (colours); i++)
+    {
+      g_autofree char *text = colour_text (colours[i]);
+
+      g_key_file_set_string (key_file, "overlays", buttons[i], text);
+    }
+  g_key_file_set_string (key_file, "overlays", "logo",
+                         gtk_editable_get_text (GTK_EDITABLE (self->logo_row)));
+  g_key_file_set_boolean (key_file, "overlays", "clock",
+                          gtk_switch_get_active (self->clock_switch));
+  return TRUE;
+}
+
+gboolean
+tribuna_settings_dialog_save_overlays (TribunaSettingsDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self), FALSE);
+
+  set_field_error (self, "overlays", NULL);
+  if (!tribuna_config_editor_apply (self->config_path, edit_overlays, self, &error))
+    return refuse (self, "overlays", error->message);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+    adw_toast_new (_("Saved; it applies when Tribuna starts again")));
+  return TRUE;
+}
+
+static void
+on_save_overlays_clicked (GtkButton             *button,
+                          TribunaSettingsDialog *self)
+{
+  tribuna_settings_dialog_save_overlays (self);
+}
+
+static void
+fill_overlays (TribunaSettingsDialog *self)
+{
+  TribunaConfig *config = tribuna_engine_get_config (self->engine);
+  const TribunaLowerThirdTheme *theme = tribuna_config_get_overlay_theme (config);
+  const char *logo = tribuna_config_get_overlay_logo (config);
+  GdkRGBA rgba;
+
+  if (theme->font != NULL)
+    gtk_font_chooser_set_font (GTK_FONT_CHOOSER (self->font_button), theme->font);
+  argb_to_rgba (theme->background, &rgba);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->background_button), &rgba);
+  argb_to_rgba (theme->foreground, &rgba);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->foreground_button), &rgba);
+  argb_to_rgba (theme->accent, &rgba);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->accent_button), &rgba);
+  gtk_editable_set_text (GTK_EDITABLE (self->logo_row), logo ? logo : "");
+  gtk_switch_set_active (self->clock_switch, tribuna_config_get_overlay_clock (config));
+}
+
+void
+tribuna_settings_dialog_fill_overlays (TribunaSettingsDialog *self,
+                                       const char            *font,
+                                       const GdkRGBA         *background,
+                                       const char            *logo,
+                                       gboolean               clock)
+{
+  g_return_if_fail (TRIBUNA_IS_SETTINGS_DIALOG (self));
+
+  gtk_font_chooser_set_font (GTK_FONT_CHOOSER (self->font_button), font);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->background_button), background);
+  gtk_editable_set_text (GTK_EDITABLE (self->logo_row), logo ? logo : "");
+  gtk_switch_set_active (self->clock_switch, clock);
+}
+
 /* The break slate */
 
 typedef struct {
@@ -915,6 +1037,14 @@ tribuna_settings_dialog_class_init (TribunaSettingsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_uri_error);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, cameras_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, add_source_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, font_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, background_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, foreground_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, accent_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, logo_row);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, overlays_error);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, clock_switch);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, save_overlays_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_title_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_subtitle_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, slate_error);
@@ -937,6 +1067,8 @@ tribuna_settings_dialog_init (TribunaSettingsDialog *self)
   g_signal_connect (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
   g_signal_connect (self->add_source_button, "clicked", G_CALLBACK (on_add_source_clicked), self);
   g_signal_connect (self->save_slate_button, "clicked", G_CALLBACK (on_save_slate_clicked), self);
+  g_signal_connect (self->save_overlays_button, "clicked", G_CALLBACK (on_save_overlays_clicked),
+                    self);
   g_signal_connect (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
 }
 
@@ -959,6 +1091,7 @@ tribuna_settings_dialog_new (TribunaEngine   *engine,
   reload_sources (self);
   fill_cameras_menu (self);
   fill_slate (self);
+  fill_overlays (self);
   fill_program (self);
   return GTK_WIDGET (self);
 }

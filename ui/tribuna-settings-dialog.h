@@ -45,8 +45,15 @@ void        tribuna_settings_dialog_fill_slate         (TribunaSettingsDialog *s
                                                         const char            *title,
                                                         const char            *subtitle);
 gboolean    tribuna_settings_dialog_save_slate         (TribunaSettingsDialog *self);
+/* The lower third: font family, background colour, logo PNG (or ""), clock; then Save. */
+void        tribuna_settings_dialog_fill_overlays      (TribunaSettingsDialog *self,
+                                                        const char            *font,
+                                                        const GdkRGBA         *background,
+                                                        const char            *logo,
+                                                        gboolean               clock);
+gboolean    tribuna_settings_dialog_save_overlays      (TribunaSettingsDialog *self);
 /* The reason shown next to a field ("name", "url", "key", "data-dir", "source-name",
- * "source-uri", "slate"), or NULL. */
+ * "source-uri", "slate", "overlays"), or NULL. */
 const char *tribuna_settings_dialog_get_field_error    (TribunaSettingsDialog *self,
                                                         const char            *field);
 /* The key entry's text: empty once a destination was saved. */
