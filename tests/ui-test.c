@@ -400,6 +400,7 @@ test_startup (void)
     { "win.import-agenda", "<Control>i" }, { "app.archive", "<Control>o" },
     { "app.settings", "<Control>comma" }, { "app.quit", "<Control>q" },
     { "win.lower-third", "<Control>t" }, { "win.pip", "<Shift><Control>p" },
+    { "win.show-help-overlay", "<Control>question" },
   };
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
@@ -440,6 +441,9 @@ test_startup (void)
   /* The interface follows the locale: under LANGUAGE=sq the tiles are in Albanian. */
   if (g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "sq"))
     g_assert_cmpstr (tribuna_window_get_on_air_text (console.window), ==, "PA TRANSMETIM");
+
+  /* The keyboard shortcuts window lists them (Ctrl+?). */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
   /* Every key the README promises is bound to its action. */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
