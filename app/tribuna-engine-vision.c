@@ -351,6 +351,15 @@ on_levels (TribunaProgram     *program,
   g_signal_emit (self, signals[SIGNAL_LEVELS], 0, source, levels);
 }
 
+void
+tribuna_engine_set_meters_enabled (TribunaEngine *self,
+                                   gboolean       enabled)
+{
+  g_return_if_fail (TRIBUNA_IS_ENGINE (self));
+
+  tribuna_audio_mixer_set_meters_enabled (tribuna_program_get_audio_mixer (self->program), enabled);
+}
+
 /* Previews */
 
 static void

@@ -213,8 +213,9 @@ gboolean             tribuna_engine_shutdown_finish     (TribunaEngine        *s
  * Sound: per-source gain (dB, -60 to +20), mute and A/V offset (ms the sound
  * plays later than the picture, 0 to 1000). "levels" signal (source name, or
  * NULL for the program, and a TribunaAudioLevels: peak and RMS dBFS per channel)
- * 20 times a second each; "silence-alarm" property: TRUE once the program has
- * been below -50 dBFS for [mixer] silence-seconds while on air.
+ * 20 times a second each while meters are enabled (set_meters_enabled); when
+ * not, only the program's, 10 a second. "silence-alarm" property: TRUE once the
+ * program has been below -50 dBFS for [mixer] silence-seconds while on air.
  *
  * Previews: while enabled, "preview-frame" signal (source name or NULL for the
  * program, and a TribunaPreviewFrame: RGB pixels, 320x180 a source, 640x360 the
@@ -262,6 +263,10 @@ gboolean             tribuna_engine_set_source_av_offset (TribunaEngine       *s
                                                           const char          *name,
                                                           int                  offset_ms,
                                                           GError             **error);
+/* Meters are off until enabled (a console shows them; the daemon needs only the
+ * program's, for the silence alarm). */
+void                 tribuna_engine_set_meters_enabled  (TribunaEngine        *self,
+                                                         gboolean              enabled);
 /* The latest program reading, NULL before the first. */
 const TribunaAudioLevels *tribuna_engine_get_program_levels (TribunaEngine    *self);
 gboolean             tribuna_engine_get_silence_alarm   (TribunaEngine        *self);

@@ -45,6 +45,7 @@ struct _TribunaAudioMixer
   GstElement *program_level;
   GPtrArray  *inputs;        /* Input; main context only */
   gboolean    hall_muted;
+  gboolean    meters;        /* the sources' meters, and the program's at full rate */
 };
 
 G_DEFINE_FINAL_TYPE (TribunaAudioMixer, tribuna_audio_mixer, G_TYPE_OBJECT)
@@ -69,9 +70,36 @@ make_level (const char *name)
 {
   GstElement *level = gst_element_factory_make ("level", name);
 
-  g_object_set (level, "interval", (guint64) TRIBUNA_AUDIO_METER_INTERVAL, "post-messages", TRUE,
-                NULL);
+  g_object_set (level, "interval", (guint64) TRIBUNA_AUDIO_METER_INTERVAL, NULL);
   return level;
+}
+
+/* Nobody watching: the sources' meters stay quiet and the program's reads 10
+ * times a second, enough for the silence alarm; each reading is a bus message
+ * and a wake-up of the main context. */
+static void
+apply_meters (TribunaAudioMixer *self)
+{
+  if (self->program_level != NULL)
+    g_object_set (self->program_level, "interval",
+                  (guint64) (self->meters ? TRIBUNA_AUDIO_METER_INTERVAL
+                                          : 2 * TRIBUNA_AUDIO_METER_INTERVAL), NULL);
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      g_object_set (input->level, "post-messages", self->meters, NULL);
+    }
+}
+
+void
+tribuna_audio_mixer_set_meters_enabled (TribunaAudioMixer *self,
+                                        gboolean           enabled)
+{
+  g_return_if_fail (TRIBUNA_IS_AUDIO_MIXER (self));
+
+  self->meters = !!enabled;
+  apply_meters (self);
 }
 
 static void
@@ -133,6 +161,7 @@ tribuna_audio_mixer_build (TribunaAudioMixer  *self,
   gst_bin_add_many (bin, silence, self->mixer, filter, self->program_level, NULL);
   gst_element_link_filtered (silence, self->mixer, caps);
   gst_element_link_many (self->mixer, filter, self->program_level, NULL);
+  apply_meters (self);
   return self->program_level;
 }
 
@@ -167,6 +196,7 @@ tribuna_audio_mixer_add_input (TribunaAudioMixer *self,
     g_warning ("cannot link the sound of %s into the mix", name);
 
   update_volume (input);
+  g_object_set (input->level, "post-messages", self->meters, NULL);
   g_signal_connect (source, "notify::gain-db", G_CALLBACK (on_source_notify), input);
   g_signal_connect (source, "notify::muted", G_CALLBACK (on_source_notify), input);
   gst_element_sync_state_with_parent (input->volume);

@@ -33,6 +33,10 @@ void               tribuna_audio_mixer_clear          (TribunaAudioMixer  *self)
 /* The hall's sound off the program (the break slate), whatever each source says. */
 void               tribuna_audio_mixer_set_hall_muted (TribunaAudioMixer  *self,
                                                        gboolean            muted);
+/* The sources' meters (20 readings a second each) and the program's at 20 a
+ * second, when enabled; otherwise only the program's, 10 a second. */
+void               tribuna_audio_mixer_set_meters_enabled (TribunaAudioMixer *self,
+                                                           gboolean           enabled);
 /* Turns the meters' bus messages into "levels" signals; FALSE for any other message. */
 gboolean           tribuna_audio_mixer_handle_message (TribunaAudioMixer  *self,
                                                        GstMessage         *message);

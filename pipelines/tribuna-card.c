@@ -135,6 +135,12 @@ tribuna_card_render_i420 (guint        width,
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
+  /* An empty line in the config means none. */
+  if (title != NULL && *title == '\0')
+    title = NULL;
+  if (subtitle != NULL && *subtitle == '\0')
+    subtitle = NULL;
+
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 0.08, 0.12, 0.20);

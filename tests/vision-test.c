@@ -149,6 +149,7 @@ start_with_previews (TribunaEngine *engine)
   g_autoptr(GError) error = NULL;
 
   tribuna_engine_set_previews_enabled (engine, TRUE);
+  tribuna_engine_set_meters_enabled (engine, TRUE);
   g_assert_true (tribuna_engine_start (engine, &error));
   g_assert_no_error (error);
   g_assert_true (wait_for_colour (engine, &RED, 10));
@@ -480,6 +481,15 @@ test_levels (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (watch.last.peak_db[0], -14.0, 1.0);
   g_assert_false (tribuna_engine_set_source_gain (fixture->engine, "Kryesuesi", 40.0, &error));
   g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+
+  /* Meters off: no source readings, the program's at 10 a second. */
+  tribuna_engine_set_meters_enabled (fixture->engine, FALSE);
+  tribuna_test_iterate_for (0.3);
+  watch = read_levels (fixture->engine, "Kryesuesi", 1.0);
+  g_assert_cmpuint (watch.n, ==, 0);
+  watch = read_levels (fixture->engine, NULL, 1.0);
+  g_assert_cmpuint (watch.n, >=, 8);
+  g_assert_cmpuint (watch.n, <=, 12);
 }
 
 /* The break */
