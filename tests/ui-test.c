@@ -571,6 +571,14 @@ alarm_gone (gpointer data)
 }
 
 static gboolean
+source_has_sound (gpointer data)
+{
+  TribunaAudioStrip *strip = TRIBUNA_AUDIO_STRIP (tribuna_window_get_audio_strip (console.window));
+
+  return tribuna_level_meter_get_rms_db (tribuna_audio_strip_get_meter (strip, data)) > -50;
+}
+
+static gboolean
 fade_done (gpointer data)
 {
   return g_strcmp0 (tribuna_engine_get_program_source (engine ()), data) == 0;
@@ -673,8 +681,10 @@ test_vision (void)
   toggle ("win.pip");
   g_assert_cmpint (tribuna_engine_get_layout (engine ()), ==, TRIBUNA_LAYOUT_FULL);
 
-  /* The test tone moves the program's meter; the mute button mutes the source. */
+  /* The test tone moves the program's meter and a source's (the strip turned the engine's
+   * per-source meters on); the mute button mutes the source. */
   g_assert_true (tribuna_test_wait_until (program_has_sound, NULL, 10));
+  g_assert_true (tribuna_test_wait_until (source_has_sound, (gpointer) "Salla", 10));
   hall = tribuna_engine_find_source (engine (), "Salla");
   mute = tribuna_audio_strip_get_mute_button (strip, "Salla");
   gtk_toggle_button_set_active (mute, TRUE);

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Readings come from the engine's "levels" signal (20 a second a source, on the main
- * context); mute and gain go back through the engine, and follow its sources' properties,
+ * context, while the strip is shown: it enables the engine's meters when mapped); mute and gain go back through the engine, and follow its sources' properties,
  * so the HTTP API changing a gain moves the slider here too.
  */
 #define G_LOG_DOMAIN "tribuna-audio-strip"
@@ -199,6 +199,27 @@ on_silence_alarm (TribunaEngine     *engine,
   gtk_revealer_set_reveal_child (self->alarm_revealer, tribuna_engine_get_silence_alarm (engine));
 }
 
+/* Per-source meters cost the engine a level element each: on only while they are seen. */
+static void
+tribuna_audio_strip_map (GtkWidget *widget)
+{
+  TribunaAudioStrip *self = TRIBUNA_AUDIO_STRIP (widget);
+
+  GTK_WIDGET_CLASS (tribuna_audio_strip_parent_class)->map (widget);
+  if (self->engine != NULL)
+    tribuna_engine_set_meters_enabled (self->engine, TRUE);
+}
+
+static void
+tribuna_audio_strip_unmap (GtkWidget *widget)
+{
+  TribunaAudioStrip *self = TRIBUNA_AUDIO_STRIP (widget);
+
+  if (self->engine != NULL)
+    tribuna_engine_set_meters_enabled (self->engine, FALSE);
+  GTK_WIDGET_CLASS (tribuna_audio_strip_parent_class)->unmap (widget);
+}
+
 void
 tribuna_audio_strip_set_engine (TribunaAudioStrip *self,
                                 TribunaEngine     *engine)
@@ -214,6 +235,8 @@ tribuna_audio_strip_set_engine (TribunaAudioStrip *self,
                            0);
   rebuild (self);
   on_silence_alarm (engine, NULL, self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    tribuna_engine_set_meters_enabled (engine, TRUE);
 }
 
 static Channel *
@@ -286,6 +309,8 @@ tribuna_audio_strip_class_init (TribunaAudioStripClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tribuna_audio_strip_dispose;
+  widget_class->map = tribuna_audio_strip_map;
+  widget_class->unmap = tribuna_audio_strip_unmap;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
