@@ -132,7 +132,7 @@ write_config (void)
 
   text = g_strdup_printf ("[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
                           "keyframe-interval=1\nencoder-preset=ultrafast\n"
-                          "[recording]\nsegment-seconds=3\n"
+                          "[recording]\nsegment-seconds=3\nmin-free-mb=1048576\n"
                           "[mixer]\nfade-ms=500\nsilence-seconds=2\n"
                           "[source Salla]\nuri=test:smpte\n"
                           "[source Foltorja]\nuri=test:ball\n"
@@ -534,6 +534,14 @@ test_record_and_on_air (void)
   disk_prefix = g_strndup (T ("Disk: %.1f h of recording left"),
                            strcspn (T ("Disk: %.1f h of recording left"), "%"));
   g_assert_true (g_str_has_prefix (tribuna_status_bar_get_disk_text (status_bar), disk_prefix));
+  /* min-free-mb is 1 TB in this config: the recorder warns of a low disk (it goes on
+   * recording) and the disk figure turns red; it is red exactly when the engine says so. */
+  if (tribuna_recorder_get_free_bytes (tribuna_engine_get_recorder (engine ()))
+      < (guint64) 1048576 * 1024 * 1024)
+    g_assert_true (tribuna_recorder_get_low_disk (tribuna_engine_get_recorder (engine ())));
+  g_assert_cmpint (gtk_widget_has_css_class (tribuna_status_bar_get_disk_label (status_bar),
+                                             "error"), ==,
+                   tribuna_recorder_get_low_disk (tribuna_engine_get_recorder (engine ())));
   g_assert_nonnull (strstr (tribuna_status_bar_get_cpu_text (status_bar), "%"));
 }
 

@@ -168,6 +168,14 @@ tribuna_status_bar_get_disk_text (TribunaStatusBar *self)
   return gtk_label_get_label (self->disk_label);
 }
 
+GtkWidget *
+tribuna_status_bar_get_disk_label (TribunaStatusBar *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_STATUS_BAR (self), NULL);
+
+  return GTK_WIDGET (self->disk_label);
+}
+
 const char *
 tribuna_status_bar_get_dropped_text (TribunaStatusBar *self)
 {

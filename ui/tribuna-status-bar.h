@@ -17,6 +17,7 @@ void        tribuna_status_bar_set_engine     (TribunaStatusBar *self,
                                                TribunaEngine    *engine);
 /* As shown, for tests. */
 const char *tribuna_status_bar_get_disk_text  (TribunaStatusBar *self);
+GtkWidget  *tribuna_status_bar_get_disk_label (TribunaStatusBar *self);
 const char *tribuna_status_bar_get_cpu_text   (TribunaStatusBar *self);
 const char *tribuna_status_bar_get_dropped_text (TribunaStatusBar *self);
 
