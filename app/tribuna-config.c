@@ -39,6 +39,11 @@
 /* A stream key is a few dozen bytes: anything bigger is the wrong file. */
 #define MAX_KEY_FILE_BYTES 4096
 
+#define DEFAULT_FADE_MS 500
+#define DEFAULT_SILENCE_SECONDS 10
+#define DEFAULT_SLATE_TITLE "Pushim"
+#define DEFAULT_SLATE_SUBTITLE "Seanca vazhdon së shpejti"
+
 #define SOURCE_FORMS "test:<pattern>, file:///path, rtsp://host/path, v4l2:///dev/videoN"
 #define URL_FORMS "rtmp://host[:port]/application[/KEY] or rtmps://host[:port]/application[/KEY]"
 
@@ -64,6 +69,20 @@ struct _TribunaConfig
   guint      segment_seconds;   /* 0: segment-minutes decides */
   guint      min_free_mb;
   guint      stop_free_mb;
+
+  /* [mixer] */
+  guint      fade_ms;
+  guint      silence_seconds;
+
+  /* [slate] */
+  char      *slate_title;
+  char      *slate_subtitle;
+  char      *slate_image;     /* absolute, or NULL */
+
+  /* [overlays] */
+  TribunaLowerThirdTheme theme;
+  char      *logo;            /* absolute, or NULL */
+  gboolean   clock;
 
   /* [paths] */
   char      *data_dir;
@@ -102,7 +121,12 @@ static const char * const program_keys[] = {
   "width", "height", "framerate", "video-bitrate", "audio-bitrate", "keyframe-interval",
   "encoder-preset", NULL
 };
-static const char * const source_keys[] = { "uri", NULL };
+static const char * const source_keys[] = { "uri", "gain", "muted", "av-offset", NULL };
+static const char * const mixer_keys[] = { "fade-ms", "silence-seconds", NULL };
+static const char * const slate_keys[] = { "title", "subtitle", "image", NULL };
+static const char * const overlays_keys[] = {
+  "font", "background", "foreground", "accent", "logo", "clock", NULL
+};
 static const char * const destination_keys[] = {
   "url", "key-file", "key", "enabled", "tls-verify", NULL
 };
@@ -428,6 +452,177 @@ parse_recording (TribunaConfig  *self,
   return TRUE;
 }
 
+static const UintKey mixer_uint_keys[] = {
+  { "fade-ms", 0, 10000, FALSE, NULL, "0 to 10000 (milliseconds)",
+    G_STRUCT_OFFSET (TribunaConfig, fade_ms) },
+  { "silence-seconds", 1, 3600, FALSE, NULL, "1 to 3600 (seconds)",
+    G_STRUCT_OFFSET (TribunaConfig, silence_seconds) },
+};
+
+static gboolean
+parse_mixer (TribunaConfig  *self,
+             const Parser   *parser,
+             const char     *group,
+             GError        **error)
+{
+  if (!check_keys (parser, group, mixer_keys, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (mixer_uint_keys); i++)
+    {
+      if (!read_uint (parser, self, group, &mixer_uint_keys[i], error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Replaces *field with the key's value when the key is there. */
+static gboolean
+read_text (const Parser  *parser,
+           const char    *group,
+           const char    *key,
+           char         **field,
+           GError       **error)
+{
+  char *value = NULL;
+
+  if (!read_string (parser, group, key, &value, error))
+    return FALSE;
+  if (value != NULL)
+    {
+      g_free (*field);
+      *field = value;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_slate (TribunaConfig  *self,
+             const Parser   *parser,
+             const char     *group,
+             GError        **error)
+{
+  g_autofree char *image = NULL;
+
+  if (!check_keys (parser, group, slate_keys, error)
+      || !read_text (parser, group, "title", &self->slate_title, error)
+      || !read_text (parser, group, "subtitle", &self->slate_subtitle, error)
+      || !read_string (parser, group, "image", &image, error))
+    return FALSE;
+
+  if (image == NULL || *image == '\0')
+    return TRUE;
+
+  g_free (self->slate_image);
+  self->slate_image = g_canonicalize_filename (image, parser->base_dir);
+  if (!g_str_has_suffix (self->slate_image, ".png")
+      || !g_file_test (self->slate_image, G_FILE_TEST_IS_REGULAR))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "image",
+                         "a PNG file, relative to the config file's directory or absolute",
+                         "%s is not a PNG file that exists", self->slate_image);
+
+  return TRUE;
+}
+
+/* #RRGGBB or #RRGGBBAA, into 0xAARRGGBB */
+static gboolean
+read_colour (const Parser  *parser,
+             const char    *group,
+             const char    *key,
+             guint32       *argb,
+             GError       **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+  guint64 value;
+  char *end = NULL;
+
+  if (!read_string (parser, group, key, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+
+  length = strlen (text);
+  value = text[0] == '#' ? g_ascii_strtoull (text + 1, &end, 16) : 0;
+  if (end == NULL || *end != '\0' || (length != 7 && length != 9))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, key,
+                         "#RRGGBB or #RRGGBBAA (hexadecimal)", "“%s” is not a colour", text);
+
+  *argb = length == 7 ? 0xff000000 | (guint32) value
+                      : (guint32) (value >> 8) | (guint32) (value & 0xff) << 24;
+  return TRUE;
+}
+
+static gboolean
+parse_overlays (TribunaConfig  *self,
+                const Parser   *parser,
+                const char     *group,
+                GError        **error)
+{
+  g_autofree char *logo = NULL;
+
+  if (!check_keys (parser, group, overlays_keys, error)
+      || !read_text (parser, group, "font", &self->theme.font, error)
+      || !read_colour (parser, group, "background", &self->theme.background, error)
+      || !read_colour (parser, group, "foreground", &self->theme.foreground, error)
+      || !read_colour (parser, group, "accent", &self->theme.accent, error)
+      || !read_boolean (parser, group, "clock", &self->clock, error)
+      || !read_string (parser, group, "logo", &logo, error))
+    return FALSE;
+
+  if (logo == NULL || *logo == '\0')
+    return TRUE;
+
+  g_free (self->logo);
+  self->logo = g_canonicalize_filename (logo, parser->base_dir);
+  if (!g_str_has_suffix (self->logo, ".png") || !g_file_test (self->logo, G_FILE_TEST_IS_REGULAR))
+    return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "logo",
+                         "a PNG file, relative to the config file's directory or absolute",
+                         "%s is not a PNG file that exists", self->logo);
+
+  return TRUE;
+}
+
+/* gain= (dB), muted= and av-offset= (ms) of a [source]. */
+static gboolean
+parse_source_sound (const Parser         *parser,
+                    const char           *group,
+                    TribunaSourceConfig  *source,
+                    GError              **error)
+{
+  g_autofree char *gain = NULL;
+  g_autofree char *offset = NULL;
+  char *end = NULL;
+
+  if (!read_boolean (parser, group, "muted", &source->muted, error)
+      || !read_string (parser, group, "gain", &gain, error)
+      || !read_string (parser, group, "av-offset", &offset, error))
+    return FALSE;
+
+  if (gain != NULL)
+    {
+      source->gain_db = g_ascii_strtod (gain, &end);
+      if (*gain == '\0' || *end != '\0' || source->gain_db < -60.0 || source->gain_db > 20.0)
+        return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "gain",
+                             "a number from -60 to 20 (dB)", "“%s” is not allowed", gain);
+    }
+
+  if (offset != NULL)
+    {
+      gint64 value = g_ascii_strtoll (offset, &end, 10);
+
+      if (*offset == '\0' || *end != '\0' || value < 0 || value > 1000)
+        return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "av-offset",
+                             "0 to 1000 (milliseconds the sound plays after the picture)",
+                             "“%s” is not allowed", offset);
+      source->av_offset_ms = (int) value;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 parse_paths (TribunaConfig  *self,
              const Parser   *parser,
@@ -596,6 +791,8 @@ parse_source (TribunaConfig  *self,
     return parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, "uri",
                          strstr (local_error->message, "allowed: ") == NULL ? SOURCE_FORMS : NULL,
                          "%s", local_error->message);
+  if (!parse_source_sound (parser, group, source, error))
+    return FALSE;
 
   g_ptr_array_add (self->sources, g_steal_pointer (&source));
   return TRUE;
@@ -928,6 +1125,12 @@ parse_data (TribunaConfig  *self,
         ok = parse_recording (self, parser, group, error);
       else if (g_str_equal (group, "paths"))
         ok = parse_paths (self, parser, group, error);
+      else if (g_str_equal (group, "mixer"))
+        ok = parse_mixer (self, parser, group, error);
+      else if (g_str_equal (group, "slate"))
+        ok = parse_slate (self, parser, group, error);
+      else if (g_str_equal (group, "overlays"))
+        ok = parse_overlays (self, parser, group, error);
       else if (g_str_equal (group, "http"))
         ok = parse_http (self, parser, group, error);
       else if (g_str_equal (group, "source") || g_str_has_prefix (group, "source "))
@@ -937,7 +1140,7 @@ parse_data (TribunaConfig  *self,
       else
         ok = parser_error (parser, error, TRIBUNA_CONFIG_ERROR_VALUE, group, NULL,
                            "[program], [source NAME], [destination NAME], [recording], [paths], "
-                           "[http]",
+                           "[http], [mixer], [slate], [overlays]",
                            "unknown group");
 
       if (!ok)
@@ -956,6 +1159,11 @@ tribuna_config_finalize (GObject *object)
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_pointer (&self->destinations, g_ptr_array_unref);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->slate_title, g_free);
+  g_clear_pointer (&self->slate_subtitle, g_free);
+  g_clear_pointer (&self->slate_image, g_free);
+  g_clear_pointer (&self->theme.font, g_free);
+  g_clear_pointer (&self->logo, g_free);
   g_clear_pointer (&self->http_address, g_free);
   g_clear_pointer (&self->http_tls_certificate, g_free);
   g_clear_pointer (&self->http_tls_key, g_free);
@@ -989,6 +1197,14 @@ tribuna_config_init (TribunaConfig *self)
   self->stop_free_mb = DEFAULT_STOP_FREE_MB;
   self->http_address = g_strdup (DEFAULT_HTTP_ADDRESS);
   self->http_port = DEFAULT_HTTP_PORT;
+  self->fade_ms = DEFAULT_FADE_MS;
+  self->silence_seconds = DEFAULT_SILENCE_SECONDS;
+  self->slate_title = g_strdup (DEFAULT_SLATE_TITLE);
+  self->slate_subtitle = g_strdup (DEFAULT_SLATE_SUBTITLE);
+  self->theme.font = g_strdup ("DejaVu Sans");
+  self->theme.background = 0xd8102a4c;   /* dark blue, 85 % */
+  self->theme.foreground = 0xffffffff;
+  self->theme.accent = 0xffd4a017;       /* gold */
 }
 
 TribunaConfig *
@@ -1293,4 +1509,60 @@ tribuna_destination_config_free (TribunaDestinationConfig *self)
   g_free (self->name);
   g_clear_pointer (&self->url, tribuna_rtmp_url_free);
   g_free (self);
+}
+
+guint
+tribuna_config_get_fade_ms (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), DEFAULT_FADE_MS);
+  return self->fade_ms;
+}
+
+guint
+tribuna_config_get_silence_seconds (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), DEFAULT_SILENCE_SECONDS);
+  return self->silence_seconds;
+}
+
+const char *
+tribuna_config_get_slate_title (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return self->slate_title;
+}
+
+const char *
+tribuna_config_get_slate_subtitle (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return self->slate_subtitle;
+}
+
+const char *
+tribuna_config_get_slate_image (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return self->slate_image;
+}
+
+const TribunaLowerThirdTheme *
+tribuna_config_get_overlay_theme (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return &self->theme;
+}
+
+const char *
+tribuna_config_get_overlay_logo (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), NULL);
+  return self->logo;
+}
+
+gboolean
+tribuna_config_get_overlay_clock (TribunaConfig *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_CONFIG (self), FALSE);
+  return self->clock;
 }

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "tribuna-lower-third.h"
 #include "tribuna-rtmp-url.h"
 #include "tribuna-source.h"
 
@@ -69,6 +70,22 @@ guint          tribuna_config_get_segment_minutes   (TribunaConfig  *self);
 guint          tribuna_config_get_segment_seconds   (TribunaConfig  *self);
 guint          tribuna_config_get_min_free_mb       (TribunaConfig  *self);
 guint          tribuna_config_get_stop_free_mb      (TribunaConfig  *self);
+
+/* [mixer] fade-ms (crossfade, default 500), silence-seconds (the silence alarm, default 10) */
+guint          tribuna_config_get_fade_ms           (TribunaConfig  *self);
+guint          tribuna_config_get_silence_seconds   (TribunaConfig  *self);
+
+/* [slate] title, subtitle (default "Pushim", "Seanca vazhdon së shpejti") and image
+ * (an absolute PNG path, or NULL) of the break slate */
+const char    *tribuna_config_get_slate_title       (TribunaConfig  *self);
+const char    *tribuna_config_get_slate_subtitle    (TribunaConfig  *self);
+const char    *tribuna_config_get_slate_image       (TribunaConfig  *self);
+
+/* [overlays] the lower third's font and colours, the logo bug (an absolute PNG
+ * path, or NULL) and whether the program shows a clock */
+const TribunaLowerThirdTheme *tribuna_config_get_overlay_theme (TribunaConfig *self);
+const char    *tribuna_config_get_overlay_logo      (TribunaConfig  *self);
+gboolean       tribuna_config_get_overlay_clock     (TribunaConfig  *self);
 
 /* [paths] data-dir, NULL when not set */
 const char    *tribuna_config_get_data_dir          (TribunaConfig  *self);

@@ -40,6 +40,16 @@ struct _TribunaEngine
   gboolean             is_private;
   GHashTable          *segment_ids;         /* segment path → archive row id */
 
+  /* Vision and sound (tribuna-engine-vision.c) */
+  char                *program_source;
+  char                *preview_source;
+  GHashTable          *preview_frames;      /* source name ("" for the program) → latest */
+  TribunaAudioLevels   program_levels;
+  gint64               sound_seen_us;       /* last time the program was not silent on air */
+  gboolean             silence_alarm;
+  TribunaLowerThird   *lower_third;
+  gboolean             lower_third_wanted;  /* the operator's choice; hidden on a break */
+
   /* State, as properties */
   gboolean             on_air;
   char                *last_error;
@@ -64,6 +74,12 @@ enum {
   ENGINE_PROP_SPEAKER_ROLE,
   ENGINE_PROP_ON_BREAK,
   ENGINE_PROP_PRIVATE,
+  ENGINE_PROP_SOURCES,
+  ENGINE_PROP_PROGRAM_SOURCE,
+  ENGINE_PROP_PREVIEW_SOURCE,
+  ENGINE_PROP_LAYOUT,
+  ENGINE_PROP_SILENCE_ALARM,
+  ENGINE_PROP_LOWER_THIRD_VISIBLE,
   ENGINE_N_PROPS
 };
 
@@ -98,5 +114,15 @@ void     _tribuna_engine_log_event           (TribunaEngine      *self,
 void     _tribuna_engine_live_init           (TribunaEngine      *self);
 void     _tribuna_engine_live_stop           (TribunaEngine      *self);
 void     _tribuna_engine_live_clear          (TribunaEngine      *self);
+
+/* tribuna-engine-vision.c */
+gboolean _tribuna_engine_vision_init         (TribunaEngine      *self,
+                                              GError            **error);
+void     _tribuna_engine_vision_clear        (TribunaEngine      *self);
+void     _tribuna_engine_install_vision_properties (GObjectClass *klass,
+                                                    GParamSpec  **properties);
+gboolean _tribuna_engine_get_vision_property (TribunaEngine      *self,
+                                              guint               prop_id,
+                                              GValue             *value);
 
 G_END_DECLS

@@ -168,6 +168,7 @@ tribuna_engine_dispose (GObject *object)
   if (self->program != NULL)
     tribuna_program_stop (self->program);
   g_clear_object (&self->program);
+  _tribuna_engine_vision_clear (self);
   g_clear_object (&self->recorder_feed);
   g_clear_object (&self->destinations);
   _tribuna_engine_session_clear (self);
@@ -236,7 +237,8 @@ tribuna_engine_get_property (GObject    *object,
       break;
 
     default:
-      if (!_tribuna_engine_get_session_property (self, prop_id, value))
+      if (!_tribuna_engine_get_session_property (self, prop_id, value)
+          && !_tribuna_engine_get_vision_property (self, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -270,6 +272,7 @@ tribuna_engine_class_init (TribunaEngineClass *klass)
   properties[ENGINE_PROP_ON_AIR] = g_param_spec_boolean ("on-air", NULL, NULL, FALSE, flags);
   properties[ENGINE_PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
   _tribuna_engine_install_session_properties (properties);
+  _tribuna_engine_install_vision_properties (object_class, properties);
 
   g_object_class_install_properties (object_class, ENGINE_N_PROPS, properties);
 }
@@ -286,19 +289,32 @@ tribuna_engine_init (TribunaEngine *self)
 /* A v4l2 source whose device is not there plays a test card instead, so the
  * appliance still records the hall's sound and shows that the camera is missing. */
 static TribunaSourceConfig *
-choose_program_source (TribunaEngine *self)
+choose_source (const TribunaSourceConfig *config)
 {
-  GPtrArray *sources = tribuna_config_get_sources (self->config);
-  const TribunaSourceConfig *first = g_ptr_array_index (sources, 0);
+  TribunaSourceConfig *source;
 
-  if (first->kind == TRIBUNA_SOURCE_KIND_V4L2 && !tribuna_video_device_exists (first->location))
-    {
-      g_warning ("source %s: no camera at %s; showing a test pattern instead",
-                 first->name, first->location);
-      return tribuna_source_config_parse (first->name, "test:snow", NULL);
-    }
+  if (config->kind != TRIBUNA_SOURCE_KIND_V4L2 || tribuna_video_device_exists (config->location))
+    return tribuna_source_config_copy (config);
 
-  return tribuna_source_config_copy (first);
+  g_warning ("source %s: no camera at %s; showing a test pattern instead",
+             config->name, config->location);
+  source = tribuna_source_config_parse (config->name, "test:snow", NULL);
+  source->gain_db = config->gain_db;
+  source->muted = config->muted;
+  source->av_offset_ms = config->av_offset_ms;
+  return source;
+}
+
+static GPtrArray *
+choose_program_sources (TribunaEngine *self)
+{
+  GPtrArray *configs = tribuna_config_get_sources (self->config);
+  GPtrArray *sources = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_source_config_free);
+
+  for (guint i = 0; i < configs->len; i++)
+    g_ptr_array_add (sources, choose_source (g_ptr_array_index (configs, i)));
+
+  return sources;
 }
 
 /* The segments a crash left open get their real duration, size and checksum
@@ -325,7 +341,7 @@ tribuna_engine_new (TribunaConfig  *config,
                     GError        **error)
 {
   g_autoptr(TribunaEngine) self = NULL;
-  g_autoptr(TribunaSourceConfig) source = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
   guint n_interrupted = 0;
   GPtrArray *destinations;
   TribunaProgramFormat format;
@@ -357,9 +373,11 @@ tribuna_engine_new (TribunaConfig  *config,
     .keyframe_seconds = tribuna_config_get_keyframe_interval (config),
     .encoder_preset = (char *) tribuna_config_get_encoder_preset (config),
   };
-  source = choose_program_source (self);
-  self->program = tribuna_program_new (&format, source);
+  sources = choose_program_sources (self);
+  self->program = tribuna_program_new_with_sources (&format, sources);
   g_signal_connect_object (self->program, "notify::state", G_CALLBACK (on_program_state), self, 0);
+  if (!_tribuna_engine_vision_init (self, error))
+    return NULL;
 
   self->recorder_feed = tribuna_feed_new (TRIBUNA_FEED_LOSSLESS);
   tribuna_program_add_feed (self->program, self->recorder_feed);
@@ -617,6 +635,8 @@ tribuna_engine_add_destination (TribunaEngine                  *self,
   g_signal_connect_object (destination, "notify::state", G_CALLBACK (on_destination_state),
                            self, 0);
   tribuna_program_add_feed (self->program, feed);
+  /* While private, the public sees the slate: see tribuna_program_set_private(). */
+  tribuna_program_set_feed_public (self->program, feed, TRUE);
   g_hash_table_insert (self->destination_feeds, destination, g_steal_pointer (&feed));
   if (!config->enabled)
     g_hash_table_add (self->disabled, destination);

@@ -25,6 +25,9 @@ typedef enum {
   TRIBUNA_ENGINE_ERROR_DUPLICATE_DESTINATION,
   TRIBUNA_ENGINE_ERROR_SESSION,         /* no session, or not in a state that allows it */
   TRIBUNA_ENGINE_ERROR_AGENDA,          /* no agenda, or no such item */
+  TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE,  /* no source of that name */
+  TRIBUNA_ENGINE_ERROR_VALUE,           /* a value outside what is allowed */
+  TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE,
 } TribunaEngineError;
 
 #define TRIBUNA_TYPE_ENGINE (tribuna_engine_get_type ())
@@ -86,6 +89,9 @@ void                 tribuna_engine_go_off_air          (TribunaEngine        *s
 gboolean             tribuna_engine_get_on_air          (TribunaEngine        *self);
 
 const char          *tribuna_engine_get_last_error      (TribunaEngine        *self);
+/* Encoded buffers the outputs dropped because they fell behind (tribuna-engine-health.c);
+ * removed destinations' drops are no longer counted. */
+guint64              tribuna_engine_get_dropped_buffers (TribunaEngine        *self);
 
 /* The public page's own live stream (tribuna-engine-live.c): it runs only while the
  * program runs and a public session is live, outside its private parts. */
@@ -184,6 +190,110 @@ void                 tribuna_engine_shutdown_async      (TribunaEngine        *s
                                                          gpointer              user_data);
 gboolean             tribuna_engine_shutdown_finish     (TribunaEngine        *self,
                                                          GAsyncResult         *result,
+                                                         GError              **error);
+
+/* Vision and sound (tribuna-engine-vision.c).
+ *
+ * Sources: a GListModel of TribunaSourcePipeline, one per [source] of the config,
+ * in its order, each with properties "name", "state" (TribunaSourceState:
+ * stopped, starting, live, no-signal), "last-error", "gain-db", "muted" and
+ * "av-offset-ms". A source that fails or sends no picture for 2 s shows a "no
+ * signal" card in its place and is rebuilt with backoff (1 s doubling to 8 s);
+ * the program never stops for it.
+ *
+ * Program and preview: engine properties "program-source" and "preview-source"
+ * (names). cut() and fade() put the preview source on program and the old
+ * program source on preview; fade() blends over [mixer] fade-ms. Layout
+ * ("layout" property): FULL, or PIP with an inset (default: the preview source)
+ * a third of the frame, top right, over the program source.
+ *
+ * Break: tribuna_engine_set_break() also puts the slate ([slate] of the config)
+ * over the whole frame on every output and mutes the hall's sound.
+ *
+ * Private: tribuna_engine_set_private() also switches the destinations (RTMP)
+ * to the slate and silence, from an encode of their own that runs only while
+ * private, at a keyframe; the recording keeps the hall. (The public page's own
+ * stream stops while private, as before.)
+ *
+ * Sound: per-source gain (dB, -60 to +20), mute and A/V offset (ms the sound
+ * plays later than the picture, 0 to 1000). "levels" signal (source name, or
+ * NULL for the program, and a TribunaAudioLevels: peak and RMS dBFS per channel)
+ * 20 times a second each while meters are enabled (set_meters_enabled); when
+ * not, only the program's, 10 a second. "silence-alarm" property: TRUE once the
+ * program has been below -50 dBFS for [mixer] silence-seconds while on air.
+ *
+ * Previews: while enabled, "preview-frame" signal (source name or NULL for the
+ * program, and a TribunaPreviewFrame: RGB pixels, 320x180 a source, 640x360 the
+ * program, at most 10 a second each) on the main context; the latest of each is
+ * also kept for tribuna_engine_get_preview_frame(). Snapshots are JPEG at the
+ * program's size. */
+GListModel          *tribuna_engine_get_sources         (TribunaEngine        *self);
+TribunaSourcePipeline *tribuna_engine_find_source       (TribunaEngine        *self,
+                                                         const char           *name);
+/* While the program runs too: @uri as [source] uri= takes it. The source on
+ * program cannot be removed (cut away first). */
+gboolean             tribuna_engine_add_source          (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         const char           *uri,
+                                                         GError              **error);
+gboolean             tribuna_engine_remove_source       (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         GError              **error);
+const char          *tribuna_engine_get_program_source  (TribunaEngine        *self);
+const char          *tribuna_engine_get_preview_source  (TribunaEngine        *self);
+gboolean             tribuna_engine_set_preview_source  (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         GError              **error);
+gboolean             tribuna_engine_cut                 (TribunaEngine        *self,
+                                                         GError              **error);
+gboolean             tribuna_engine_fade                (TribunaEngine        *self,
+                                                         GError              **error);
+/* @inset: the picture-in-picture's source, NULL for the preview source; ignored for FULL. */
+gboolean             tribuna_engine_set_layout          (TribunaEngine        *self,
+                                                         TribunaLayout         layout,
+                                                         const char           *inset,
+                                                         GError              **error);
+TribunaLayout        tribuna_engine_get_layout          (TribunaEngine        *self);
+const char          *tribuna_engine_get_pip_source      (TribunaEngine        *self);
+
+gboolean             tribuna_engine_set_source_gain     (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         double                gain_db,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_source_muted    (TribunaEngine        *self,
+                                                         const char           *name,
+                                                         gboolean              muted,
+                                                         GError              **error);
+gboolean             tribuna_engine_set_source_av_offset (TribunaEngine       *self,
+                                                          const char          *name,
+                                                          int                  offset_ms,
+                                                          GError             **error);
+/* Meters are off until enabled (a console shows them; the daemon needs only the
+ * program's, for the silence alarm). */
+void                 tribuna_engine_set_meters_enabled  (TribunaEngine        *self,
+                                                         gboolean              enabled);
+/* The latest program reading, NULL before the first. */
+const TribunaAudioLevels *tribuna_engine_get_program_levels (TribunaEngine    *self);
+gboolean             tribuna_engine_get_silence_alarm   (TribunaEngine        *self);
+
+/* The lower third: the current speaker's name and role and the current agenda
+ * item (the engine's speaker-* and item-* properties, redrawn as they change),
+ * faded in and out; "lower-third-visible" property (the operator's choice: the
+ * break slate hides it until the break ends). Needs the program running. */
+gboolean             tribuna_engine_set_lower_third_visible (TribunaEngine    *self,
+                                                             gboolean          visible,
+                                                             GError          **error);
+gboolean             tribuna_engine_get_lower_third_visible (TribunaEngine    *self);
+
+/* Previews are off until enabled: they cost a scale per frame kept. */
+void                 tribuna_engine_set_previews_enabled (TribunaEngine       *self,
+                                                          gboolean             enabled);
+/* The latest preview of @source (NULL: the program), or NULL; unref when done. */
+TribunaPreviewFrame *tribuna_engine_get_preview_frame   (TribunaEngine        *self,
+                                                         const char           *source);
+/* The latest frame of @source (NULL: the program) at the program's size, as JPEG. */
+GBytes              *tribuna_engine_snapshot_jpeg       (TribunaEngine        *self,
+                                                         const char           *source,
                                                          GError              **error);
 
 G_END_DECLS

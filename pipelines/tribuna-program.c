@@ -17,8 +17,11 @@
 #include <gst/pbutils/pbutils.h>
 #include <gst/video/video.h>
 
+#include "tribuna-card.h"
 #include "tribuna-elements.h"
+#include "tribuna-private-encode.h"
 #include "tribuna-program.h"
+#include "tribuna-video-util.h"
 
 /* How long to wait for a file or camera to say what streams it has. */
 #define DISCOVER_TIMEOUT (5 * GST_SECOND)
@@ -28,7 +31,14 @@ struct _TribunaProgram
   GObject               parent_instance;
 
   TribunaProgramFormat  format;
-  TribunaSourceConfig  *source;
+  GListStore           *sources;          /* TribunaSourcePipeline, in config order */
+  TribunaVideoMixer    *video_mixer;
+  TribunaAudioMixer    *audio_mixer;
+  GstBuffer            *slate_card;
+  GstElement           *preview_valve;
+  gboolean              previews_enabled;
+  TribunaLowerThird    *lower_third;      /* NULL: no overlays */
+  gboolean              with_clock;
 
   GstElement           *pipeline;
   GstElement           *video_sink;
@@ -48,6 +58,18 @@ struct _TribunaProgram
   GstCaps              *video_caps;
   GstCaps              *audio_caps;
   GstClockTime          audio_priming;    /* set before the pipeline starts */
+  GstBuffer            *last_frame;       /* the latest mixed frame, for snapshots */
+  GstCaps              *mixer_caps;
+
+  /* The private part: public outputs take the slate's own encode (under feeds_lock) */
+  GPtrArray            *public_feeds;     /* feeds of outputs the public sees */
+  GPtrArray            *private_feeds;    /* those of them on the slate encode now */
+  int                   switching;        /* Switching, read atomically by the probe */
+  GstClockTime          switch_pts;
+  GstCaps              *private_video_caps;
+  GstCaps              *private_audio_caps;
+  gboolean              is_private;       /* main context only */
+  TribunaPrivateEncode *private_encode;   /* while private */
 };
 
 G_DEFINE_FINAL_TYPE (TribunaProgram, tribuna_program, G_TYPE_OBJECT)
@@ -61,6 +83,25 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+typedef enum {
+  SWITCH_NONE,
+  SWITCH_TO_SLATE,     /* at the slate encode's first keyframe */
+  SWITCH_TO_PROGRAM,   /* at the program encode's next keyframe */
+} Switching;
+
+enum {
+  SIGNAL_LEVELS,
+  SIGNAL_PREVIEW_FRAME,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define PROGRAM_PREVIEW_WIDTH 640
+#define PROGRAM_PREVIEW_HEIGHT 360
+#define DEFAULT_SLATE_TITLE "Pushim"
+#define DEFAULT_SLATE_SUBTITLE "Seanca vazhdon së shpejti"
 
 GType
 tribuna_program_state_get_type (void)
@@ -235,10 +276,21 @@ tribuna_program_finalize (GObject *object)
   TribunaProgram *self = (TribunaProgram *)object;
 
   g_clear_pointer (&self->feeds, g_ptr_array_unref);
+  g_clear_pointer (&self->public_feeds, g_ptr_array_unref);
+  g_clear_pointer (&self->private_feeds, g_ptr_array_unref);
+  gst_clear_caps (&self->private_video_caps);
+  gst_clear_caps (&self->private_audio_caps);
+  g_clear_object (&self->private_encode);
   gst_clear_caps (&self->video_caps);
   gst_clear_caps (&self->audio_caps);
   g_mutex_clear (&self->feeds_lock);
-  g_clear_pointer (&self->source, tribuna_source_config_free);
+  g_clear_object (&self->sources);
+  g_clear_object (&self->video_mixer);
+  g_clear_object (&self->audio_mixer);
+  g_clear_object (&self->lower_third);
+  g_clear_pointer (&self->slate_card, gst_buffer_unref);
+  gst_clear_buffer (&self->last_frame);
+  gst_clear_caps (&self->mixer_caps);
   g_clear_pointer (&self->format.encoder_preset, g_free);
   g_clear_pointer (&self->last_error, g_free);
 
@@ -286,6 +338,28 @@ tribuna_program_class_init (TribunaProgramClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TribunaProgram::levels:
+   * @source: the source's name, or %NULL for the program's mix
+   * @levels: a #TribunaAudioLevels
+   *
+   * A meter reading, 20 a second for each source and for the mix, on the main context.
+   */
+  signals[SIGNAL_LEVELS] =
+    g_signal_new ("levels", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, TRIBUNA_TYPE_AUDIO_LEVELS);
+  /**
+   * TribunaProgram::preview-frame:
+   * @source: the source's name, or %NULL for the program (640x360; sources 320x180)
+   * @frame: a #TribunaPreviewFrame
+   *
+   * A preview picture, at most 10 a second each, on the main context, while
+   * previews are enabled.
+   */
+  signals[SIGNAL_PREVIEW_FRAME] =
+    g_signal_new ("preview-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, TRIBUNA_TYPE_PREVIEW_FRAME);
 }
 
 static void
@@ -293,23 +367,85 @@ tribuna_program_init (TribunaProgram *self)
 {
   g_mutex_init (&self->feeds_lock);
   self->feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sources = g_list_store_new (TRIBUNA_TYPE_SOURCE_PIPELINE);
+  self->public_feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  self->private_feeds = g_ptr_array_new_with_free_func (g_object_unref);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
+}
+
+static void
+on_levels (TribunaAudioMixer  *mixer,
+           const char         *source,
+           TribunaAudioLevels *levels,
+           TribunaProgram     *self)
+{
+  g_signal_emit (self, signals[SIGNAL_LEVELS], 0, source, levels);
+}
+
+static void
+on_source_preview (TribunaSourcePipeline *source,
+                   TribunaPreviewFrame   *frame,
+                   TribunaProgram        *self)
+{
+  g_signal_emit (self, signals[SIGNAL_PREVIEW_FRAME], 0,
+                 tribuna_source_pipeline_get_name (source), frame);
+}
+
+static TribunaSourcePipeline *
+make_source (TribunaProgram            *self,
+             const TribunaSourceConfig *config)
+{
+  TribunaSourcePipeline *source = tribuna_source_pipeline_new (config, self->format.width,
+                                                               self->format.height,
+                                                               self->format.framerate);
+
+  g_object_set_data_full (G_OBJECT (source), "tribuna-config",
+                          tribuna_source_config_copy (config),
+                          (GDestroyNotify) tribuna_source_config_free);
+  g_signal_connect_object (source, "preview-frame", G_CALLBACK (on_source_preview), self, 0);
+  tribuna_source_pipeline_set_preview_enabled (source, self->previews_enabled);
+  return source;
+}
+
+TribunaProgram *
+tribuna_program_new_with_sources (const TribunaProgramFormat *format,
+                                  GPtrArray                  *sources)
+{
+  TribunaProgram *self;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (format != NULL, NULL);
+  g_return_val_if_fail (sources != NULL && sources->len > 0, NULL);
+
+  self = g_object_new (TRIBUNA_TYPE_PROGRAM, NULL);
+  self->format = *format;
+  self->format.encoder_preset = g_strdup (format->encoder_preset);
+  self->video_mixer = tribuna_video_mixer_new (format->width, format->height, format->framerate);
+  self->audio_mixer = tribuna_audio_mixer_new ();
+  g_signal_connect_object (self->audio_mixer, "levels", G_CALLBACK (on_levels), self, 0);
+  self->slate_card = tribuna_card_render_i420 (format->width, format->height, DEFAULT_SLATE_TITLE,
+                                               DEFAULT_SLATE_SUBTITLE, NULL, &error);
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = make_source (self, g_ptr_array_index (sources, i));
+
+      g_list_store_append (self->sources, source);
+    }
+
+  return self;
 }
 
 TribunaProgram *
 tribuna_program_new (const TribunaProgramFormat *format,
                      const TribunaSourceConfig  *source)
 {
-  TribunaProgram *self;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
 
-  g_return_val_if_fail (format != NULL, NULL);
   g_return_val_if_fail (source != NULL, NULL);
 
-  self = g_object_new (TRIBUNA_TYPE_PROGRAM, NULL);
-  self->format = *format;
-  self->format.encoder_preset = g_strdup (format->encoder_preset);
-  self->source = tribuna_source_config_copy (source);
-
-  return self;
+  g_ptr_array_add (sources, (gpointer) source);
+  return tribuna_program_new_with_sources (format, sources);
 }
 
 /* Building the graph */
@@ -455,6 +591,16 @@ make_appsink (TribunaProgram *self,
   return sink;
 }
 
+static GstPadProbeReturn on_program_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data);
+
+static void
+watch_program_frames (TribunaProgram *self)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->video_sink, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_program_frame, self, NULL);
+}
+
 static gboolean
 build_video_encode (TribunaProgram  *self,
                     GstElement      *first,
@@ -509,6 +655,7 @@ build_video_encode (TribunaProgram  *self,
                                                                  NULL)));
   self->video_sink = make_appsink (self, "video-sink");
   g_ptr_array_add (chain, self->video_sink);
+  watch_program_frames (self);
 
   self->video_branch = first != NULL ? first : g_ptr_array_index (chain, 0);
   return add_chain (bin, (GstElement **) chain->pdata, chain->len, error);
@@ -550,155 +697,220 @@ build_audio_encode (TribunaProgram  *self,
   return gst_element_link (chain[n - 1], self->audio_sink);
 }
 
-static GstElement *
-make_test_tone (TribunaProgram *self)
+/* The mixed program: every source in a pipeline of its own, handing frames over */
+
+static GstFlowReturn
+on_preview_sample (GstAppSink *appsink,
+                   gpointer    user_data);
+
+static void
+add_source_inputs (TribunaProgram        *self,
+                   TribunaSourcePipeline *source)
 {
-  GstElement *tone = gst_element_factory_make ("audiotestsrc", "test-tone");
+  const char *name = tribuna_source_pipeline_get_name (source);
+  GstElement *video = tribuna_video_mixer_add_input (self->video_mixer, name);
+  GstElement *audio = tribuna_audio_mixer_add_input (self->audio_mixer, name, G_OBJECT (source));
 
-  /* -20 dBFS, 1 kHz: audible on the meters, not painful in the hall. */
-  g_object_set (tone, "is-live", self->live, "freq", 1000.0, "volume", 0.1, NULL);
-  return tone;
-}
-
-static gboolean
-build_test_source (TribunaProgram  *self,
-                   GError         **error)
-{
-  GstElement *video = gst_element_factory_make ("videotestsrc", "test-pattern");
-
-  self->live = TRUE;
-  gst_util_set_object_arg (G_OBJECT (video), "pattern", self->source->location);
-  /* A moving pattern, so a frozen picture cannot pass for a live one. */
-  g_object_set (video, "is-live", TRUE, "horizontal-speed", 4, NULL);
-
-  return build_video_encode (self, video, TRUE, error)
-         && build_audio_encode (self, make_test_tone (self), error);
+  g_object_set_data_full (G_OBJECT (source), "tribuna-video-input", gst_object_ref (video),
+                          gst_object_unref);
+  g_object_set_data_full (G_OBJECT (source), "tribuna-audio-input", gst_object_ref (audio),
+                          gst_object_unref);
 }
 
 static void
-on_decoded_pad (GstElement     *decodebin,
-                GstPad         *pad,
-                TribunaProgram *self)
+start_source (TribunaProgram        *self,
+              TribunaSourcePipeline *source)
 {
-  g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
-  GstStructure *structure = caps ? gst_caps_get_structure (caps, 0) : NULL;
-  const char *media = structure ? gst_structure_get_name (structure) : "";
-  GstElement *target = NULL;
-  g_autoptr(GstPad) sink_pad = NULL;
-
-  if (g_str_has_prefix (media, "video/"))
-    target = self->video_branch;
-  else if (g_str_has_prefix (media, "audio/"))
-    target = self->audio_branch;
-
-  sink_pad = target ? gst_element_get_static_pad (target, "sink") : NULL;
-  if (sink_pad == NULL || gst_pad_is_linked (sink_pad))
-    {
-      /* A stream we do not use (a second video, or the file's sound while the
-       * tone plays): sink it, or its not-linked flow would stop the decoder. */
-      GstElement *fakesink = gst_element_factory_make ("fakesink", NULL);
-
-      g_object_set (fakesink, "sync", FALSE, "async", FALSE, NULL);
-      gst_bin_add (GST_BIN (self->pipeline), fakesink);
-      gst_element_sync_state_with_parent (fakesink);
-      g_clear_object (&sink_pad);
-      sink_pad = gst_element_get_static_pad (fakesink, "sink");
-    }
-
-  if (gst_pad_link (pad, sink_pad) != GST_PAD_LINK_OK)
-    g_warning ("source %s: cannot link its %s stream", self->source->name, media);
+  tribuna_source_pipeline_start (source, self->pipeline,
+                                 g_object_get_data (G_OBJECT (source), "tribuna-video-input"),
+                                 g_object_get_data (G_OBJECT (source), "tribuna-audio-input"));
 }
 
-/* Whether the file or camera brings sound; also the first, clear check that it plays. */
-static gboolean
-discover_audio (TribunaProgram  *self,
-                const char      *uri,
-                gboolean        *has_audio,
-                GError         **error)
+static void
+start_sources (TribunaProgram *self)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (DISCOVER_TIMEOUT, &local_error);
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  GList *audio;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
 
-  if (discoverer != NULL)
-    info = gst_discoverer_discover_uri (discoverer, uri, &local_error);
-  if (info == NULL || gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK)
+  for (guint i = 0; i < n; i++)
     {
-      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_SOURCE,
-                   "source %s: cannot play %s: %s", self->source->name, self->source->uri,
-                   local_error ? local_error->message : "no playable streams");
-      return FALSE;
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      start_source (self, source);
+    }
+}
+
+/* A file that is not there fails the start with a message naming it; whatever
+ * else goes wrong with a source later shows as its "no signal" card. */
+static gboolean
+check_sources (TribunaProgram  *self,
+               GError         **error)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+      const TribunaSourceConfig *config = g_object_get_data (G_OBJECT (source), "tribuna-config");
+
+      if (config->kind == TRIBUNA_SOURCE_KIND_FILE
+          && !g_file_test (config->location, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_SOURCE,
+                       "source %s: cannot play %s: no such file", config->name, config->uri);
+          return FALSE;
+        }
     }
 
-  audio = gst_discoverer_info_get_audio_streams (info);
-  *has_audio = audio != NULL;
-  gst_discoverer_stream_info_list_free (audio);
   return TRUE;
 }
 
-/* libav decoders start a frame thread per core, each with frames of its own;
- * one camera's stream decodes in real time on one thread, and the other core
- * is the encoder's. */
-static void
-on_decoder_added (GstBin     *bin,
-                  GstBin     *sub_bin,
-                  GstElement *element,
-                  gpointer    user_data)
+static GstPadProbeReturn
+on_mixed_frame (GstPad          *pad,
+                GstPadProbeInfo *info,
+                gpointer         user_data)
 {
-  GstElementFactory *factory = gst_element_get_factory (element);
+  TribunaProgram *self = user_data;
 
-  if (factory != NULL && g_str_has_prefix (GST_OBJECT_NAME (factory), "avdec_")
-      && g_object_class_find_property (G_OBJECT_GET_CLASS (element), "max-threads") != NULL)
-    g_object_set (element, "max-threads", 1, NULL);
+  /* A reference, not a copy: a snapshot costs nothing until one is asked for. */
+  g_mutex_lock (&self->feeds_lock);
+  gst_buffer_replace (&self->last_frame, GST_PAD_PROBE_INFO_BUFFER (info));
+  g_mutex_unlock (&self->feeds_lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* On the tee, after every overlay drew in place: a reference taken before them
+ * would make each frame read-only and cost a copy. */
+static void
+keep_last_frame (TribunaProgram *self,
+                 GstElement     *filter,
+                 GstElement     *tee)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (tee, "sink");
+  GstCaps *caps = NULL;
+
+  g_object_get (filter, "caps", &caps, NULL);
+  gst_caps_take (&self->mixer_caps, caps);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_mixed_frame, self, NULL);
+}
+
+/* compositor ─► caps ─► [lower third and logo] ─► [clock] ─► tee. The overlays are
+ * optional elements: a program without them still runs, and says so. */
+static gboolean
+link_overlays (TribunaProgram  *self,
+               GstElement      *compositor,
+               GstElement      *filter,
+               GstElement      *tee,
+               GError         **error)
+{
+  GstElement *last = filter;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!gst_element_link (compositor, filter))
+    {
+      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_PIPELINE,
+                   "cannot link the mixer to its format");
+      return FALSE;
+    }
+
+  if (self->lower_third != NULL)
+    {
+      GstElement *overlay = tribuna_lower_third_build (self->lower_third,
+                                                       GST_BIN (self->pipeline), &local_error);
+
+      if (overlay != NULL && gst_element_link (last, overlay))
+        last = overlay;
+      else if (overlay == NULL)
+        g_warning ("no lower third or logo on the program: %s", local_error->message);
+    }
+
+  if (self->with_clock && tribuna_element_available ("clockoverlay"))
+    {
+      GstElement *clock = gst_element_factory_make ("clockoverlay", "program-clock");
+
+      g_object_set (clock, "time-format", "%H:%M", "halignment", 2 /* right */,
+                    "valignment", 2 /* top */, "shaded-background", TRUE,
+                    "font-desc", "DejaVu Sans Bold 20", NULL);
+      gst_bin_add (GST_BIN (self->pipeline), clock);
+      gst_element_link (last, clock);
+      last = clock;
+    }
+  else if (self->with_clock)
+    g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
+               "the program has no clock");
+
+  return gst_element_link (last, tee);
 }
 
 static gboolean
-build_decoded_source (TribunaProgram  *self,
-                      GError         **error)
+build_mixed_video (TribunaProgram  *self,
+                   GError         **error)
 {
-  g_autofree char *uri = NULL;
-  gboolean has_audio = FALSE;
-  GstElement *decodebin;
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = on_preview_sample };
+  GstElement *compositor, *filter, *tee, *preview_sink;
 
-  if (self->source->kind == TRIBUNA_SOURCE_KIND_V4L2)
-    uri = g_strconcat ("v4l2://", self->source->location, NULL);
-  else
-    uri = g_strdup (self->source->uri);
-
-  if (self->source->kind != TRIBUNA_SOURCE_KIND_V4L2 && !discover_audio (self, uri, &has_audio, error))
+  compositor = tribuna_video_mixer_build (self->video_mixer, GST_BIN (self->pipeline),
+                                          self->slate_card, error);
+  if (compositor == NULL)
     return FALSE;
 
-  self->live = self->source->kind != TRIBUNA_SOURCE_KIND_FILE;
-  decodebin = gst_element_factory_make ("uridecodebin", "source");
-  g_object_set (decodebin, "uri", uri, NULL);
-  g_signal_connect (decodebin, "pad-added", G_CALLBACK (on_decoded_pad), self);
-  g_signal_connect (decodebin, "deep-element-added", G_CALLBACK (on_decoder_added), self);
-  gst_bin_add (GST_BIN (self->pipeline), decodebin);
-
-  if (!build_video_encode (self, NULL, FALSE, error))
+  filter = make_caps_filter ("mixer-format",
+                             gst_caps_new_simple ("video/x-raw",
+                                                  "format", G_TYPE_STRING, "I420",
+                                                  "width", G_TYPE_INT, self->format.width,
+                                                  "height", G_TYPE_INT, self->format.height,
+                                                  "framerate", GST_TYPE_FRACTION, self->format.framerate, 1,
+                                                  "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                                                  NULL));
+  tee = gst_element_factory_make ("tee", "program-tee");
+  keep_last_frame (self, filter, tee);
+  gst_bin_add (GST_BIN (self->pipeline), filter);
+  if (!build_video_encode (self, tee, FALSE, error))
     return FALSE;
-  if (has_audio)
-    return build_audio_encode (self, NULL, error);
-
-  if (!build_audio_encode (self, make_test_tone (self), error))
+  if (!link_overlays (self, compositor, filter, tee, error))
     return FALSE;
-  self->audio_branch = NULL;   /* the tone took it; the source's sound is not used */
+
+  self->preview_valve = tribuna_preview_branch_new (GST_BIN (self->pipeline), PROGRAM_PREVIEW_WIDTH,
+                                                    PROGRAM_PREVIEW_HEIGHT, &preview_callbacks,
+                                                    self, &preview_sink);
+  g_object_set (self->preview_valve, "drop", !self->previews_enabled, NULL);
+  gst_element_link (tee, self->preview_valve);
+  return TRUE;
+}
+
+static gboolean
+build_mixed_audio (TribunaProgram  *self,
+                   GError         **error)
+{
+  GstElement *mix = tribuna_audio_mixer_build (self->audio_mixer, GST_BIN (self->pipeline), error);
+
+  if (mix == NULL || !build_audio_encode (self, NULL, error))
+    return FALSE;
+
+  return gst_element_link (mix, self->audio_branch);
+}
+
+static gboolean
+build_mixed (TribunaProgram  *self,
+             GError         **error)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  self->live = TRUE;
+  if (!check_sources (self, error) || !build_mixed_video (self, error)
+      || !build_mixed_audio (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      add_source_inputs (self, source);
+    }
+
   return TRUE;
 }
 
 /* Running */
-
-static void
-loop_file (TribunaProgram *self,
-           GstSeekFlags    flags)
-{
-  /* A file stands in for a camera: it plays again from the start, on the
-   * same running time, so the outputs never see the seam. */
-  if (!gst_element_seek (self->pipeline, 1.0, GST_FORMAT_TIME, flags | GST_SEEK_FLAG_SEGMENT,
-                         GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE))
-    g_warning ("source %s: cannot loop the file", self->source->name);
-}
 
 static gboolean
 on_bus_message (GstBus     *bus,
@@ -728,8 +940,8 @@ on_bus_message (GstBus     *bus,
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
       break;
 
-    case GST_MESSAGE_SEGMENT_DONE:
-      loop_file (self, GST_SEEK_FLAG_NONE);
+    case GST_MESSAGE_ELEMENT:
+      tribuna_audio_mixer_handle_message (self->audio_mixer, message);
       break;
 
     case GST_MESSAGE_STATE_CHANGED:
@@ -756,12 +968,245 @@ static gboolean
 build_pipeline (TribunaProgram  *self,
                 GError         **error)
 {
+  g_autoptr(GstClock) clock = gst_system_clock_obtain ();
+
   self->pipeline = gst_pipeline_new ("program");
+  /* The sources' pipelines run on the same clock: their frames are restamped
+   * onto this pipeline's running time by plain arithmetic. */
+  gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
 
-  if (self->source->kind == TRIBUNA_SOURCE_KIND_TEST)
-    return build_test_source (self, error);
+  return build_mixed (self, error);
+}
 
-  return build_decoded_source (self, error);
+/* The private part.
+ *
+ * While private, the feeds marked public (the RTMP destinations) leave the
+ * program's encode and take the slate's own, cheap one (a still picture and
+ * silence, encoded by an encoder set up as the program's, so the stream's
+ * parameters stay the same), while the recorder keeps the hall. Each switch
+ * happens at a keyframe of the encode switched to: the slate encode's first
+ * frame, the program encode's next one (asked for), so a viewer's decoder
+ * never gets a frame it cannot decode. */
+
+/* Called with feeds_lock held. */
+static void
+move_public_feeds (TribunaProgram *self,
+                   GPtrArray      *from,
+                   GPtrArray      *to,
+                   GstCaps        *video_caps,
+                   GstCaps        *audio_caps)
+{
+  for (guint i = 0; i < self->public_feeds->len; i++)
+    {
+      TribunaFeed *feed = g_ptr_array_index (self->public_feeds, i);
+      guint index;
+
+      if (!g_ptr_array_find (from, feed, &index))
+        continue;
+      g_ptr_array_add (to, g_ptr_array_steal_index (from, index));
+      tribuna_feed_set_caps (feed, video_caps, audio_caps);
+    }
+}
+
+static GstBuffer *
+running_time_copy (GstSample *sample)
+{
+  GstSegment *segment = gst_sample_get_segment (sample);
+  GstBuffer *buffer = gst_buffer_copy (gst_sample_get_buffer (sample));
+
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    GST_BUFFER_PTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+                                                           GST_BUFFER_PTS (buffer));
+  if (GST_BUFFER_DTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+                                                           GST_BUFFER_DTS (buffer));
+  return buffer;
+}
+
+/* The slate encode's output, on its streaming threads: what on_new_sample does
+ * for the program's encode, for the feeds moved here. */
+static void
+on_private_sample (GstSample *sample,
+                   gboolean   is_video,
+                   gpointer   user_data)
+{
+  TribunaProgram *self = user_data;
+  GstBuffer *buffer = running_time_copy (sample);
+  gboolean caps_changed;
+
+  g_mutex_lock (&self->feeds_lock);
+  caps_changed = gst_caps_replace (is_video ? &self->private_video_caps
+                                            : &self->private_audio_caps,
+                                   gst_sample_get_caps (sample));
+  if (is_video && self->switching == SWITCH_TO_SLATE
+      && !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    {
+      move_public_feeds (self, self->feeds, self->private_feeds, self->private_video_caps,
+                         self->private_audio_caps);
+      self->switch_pts = GST_BUFFER_PTS (buffer);
+      g_atomic_int_set (&self->switching, SWITCH_NONE);
+      caps_changed = FALSE;
+    }
+
+  /* Sound from before the switch would step back in time on the outputs. */
+  if (self->switching != SWITCH_TO_SLATE
+      && (is_video || !GST_CLOCK_TIME_IS_VALID (self->switch_pts)
+          || GST_BUFFER_PTS (buffer) >= self->switch_pts))
+    for (guint i = 0; i < self->private_feeds->len; i++)
+      {
+        TribunaFeed *feed = g_ptr_array_index (self->private_feeds, i);
+
+        if (caps_changed)
+          tribuna_feed_set_caps (feed, is_video ? self->private_video_caps : NULL,
+                                 is_video ? NULL : self->private_audio_caps);
+        if (is_video)
+          tribuna_feed_push_video (feed, buffer);
+        else
+          tribuna_feed_push_audio (feed, buffer);
+      }
+  g_mutex_unlock (&self->feeds_lock);
+  gst_buffer_unref (buffer);
+}
+
+static gboolean
+remove_private_encode (gpointer user_data)
+{
+  TribunaProgram *self = user_data;
+
+  /* Private again by now: the encode is still wanted. */
+  if (!self->is_private && self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the program's encoded frame reaches on_new_sample: at the keyframe
+ * asked for, the public feeds come back to the program. */
+static GstPadProbeReturn
+on_program_frame (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  TribunaProgram *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (g_atomic_int_get (&self->switching) != SWITCH_TO_PROGRAM
+      || GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_OK;
+
+  g_mutex_lock (&self->feeds_lock);
+  move_public_feeds (self, self->private_feeds, self->feeds, self->video_caps, self->audio_caps);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
+  g_atomic_int_set (&self->switching, SWITCH_NONE);
+  g_mutex_unlock (&self->feeds_lock);
+
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, remove_private_encode,
+                              g_object_ref (self), g_object_unref);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+begin_private_encode (TribunaProgram *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->private_encode == NULL)
+    {
+      GstElement *video = make_video_encoder (self, &error);
+      GstElement *audio = video ? make_audio_encoder (self, &error) : NULL;
+
+      if (audio == NULL)
+        {
+          g_warning ("no slate encode for the private part: %s", error->message);
+          gst_clear_object (&video);
+          return;
+        }
+      self->private_encode = tribuna_private_encode_new (self->slate_card, self->mixer_caps,
+                                                         video, audio, on_private_sample, self);
+    }
+
+  g_mutex_lock (&self->feeds_lock);
+  g_atomic_int_set (&self->switching, SWITCH_TO_SLATE);
+  g_mutex_unlock (&self->feeds_lock);
+  tribuna_private_encode_remove (self->private_encode);
+  tribuna_private_encode_add (self->private_encode, self->pipeline);
+}
+
+static void
+leave_private_encode (TribunaProgram *self)
+{
+  gboolean switched;
+
+  g_mutex_lock (&self->feeds_lock);
+  switched = self->switching != SWITCH_TO_SLATE;
+  g_atomic_int_set (&self->switching, switched ? SWITCH_TO_PROGRAM : SWITCH_NONE);
+  g_mutex_unlock (&self->feeds_lock);
+
+  if (switched)
+    on_keyframe_needed (NULL, self);
+  else if (self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+}
+
+/* With the pipeline going: everything back where it was. */
+static void
+end_private_encode (TribunaProgram *self)
+{
+  if (self->private_encode != NULL)
+    tribuna_private_encode_remove (self->private_encode);
+
+  g_mutex_lock (&self->feeds_lock);
+  move_public_feeds (self, self->private_feeds, self->feeds, NULL, NULL);
+  g_atomic_int_set (&self->switching, SWITCH_NONE);
+  self->switch_pts = GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&self->feeds_lock);
+}
+
+void
+tribuna_program_set_private (TribunaProgram *self,
+                             gboolean        is_private)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+
+  if (self->is_private == !!is_private)
+    return;
+
+  self->is_private = !!is_private;
+  if (self->pipeline == NULL)
+    return;   /* start() begins with the slate encode if still private */
+
+  if (is_private)
+    begin_private_encode (self);
+  else
+    leave_private_encode (self);
+}
+
+void
+tribuna_program_set_feed_public (TribunaProgram *self,
+                                 TribunaFeed    *feed,
+                                 gboolean        is_public)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+  g_return_if_fail (TRIBUNA_IS_FEED (feed));
+
+  g_mutex_lock (&self->feeds_lock);
+  if (is_public && !g_ptr_array_find (self->public_feeds, feed, NULL))
+    g_ptr_array_add (self->public_feeds, g_object_ref (feed));
+  else if (!is_public)
+    g_ptr_array_remove (self->public_feeds, feed);
+  g_mutex_unlock (&self->feeds_lock);
+}
+
+static void
+stop_sources (TribunaProgram *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tribuna_source_pipeline_stop (source);
+    }
 }
 
 gboolean
@@ -781,22 +1226,19 @@ tribuna_program_start (TribunaProgram  *self,
   bus = gst_element_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
 
-  if (!self->live)
-    {
-      if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE
-          || gst_element_get_state (self->pipeline, NULL, NULL, 10 * GST_SECOND) == GST_STATE_CHANGE_FAILURE)
-        goto state_failed;
-      loop_file (self, GST_SEEK_FLAG_FLUSH);
-    }
-
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     goto state_failed;
+  /* Live, so the pipeline is playing now and its base time is known: frames
+   * can be stamped on it. The mixers wait for their inputs' first frames. */
+  start_sources (self);
+  if (self->is_private)
+    begin_private_encode (self);
 
   return TRUE;
 
 state_failed:
   g_set_error (&local_error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_PIPELINE,
-               "source %s (%s) cannot start%s%s", self->source->name, self->source->uri,
+               "the program cannot start%s%s",
                self->last_error ? ": " : "", self->last_error ? self->last_error : "");
 
 failed:
@@ -817,6 +1259,8 @@ tribuna_program_stop (TribunaProgram *self)
   if (self->pipeline == NULL)
     return;
 
+  stop_sources (self);
+  end_private_encode (self);
   g_mutex_lock (&self->feeds_lock);
   for (guint i = 0; i < self->feeds->len; i++)
     tribuna_feed_end (g_ptr_array_index (self->feeds, i));
@@ -832,7 +1276,15 @@ tribuna_program_stop (TribunaProgram *self)
   self->audio_sink = NULL;
   self->video_branch = NULL;
   self->audio_branch = NULL;
+  self->preview_valve = NULL;
+  tribuna_video_mixer_clear (self->video_mixer);
+  tribuna_audio_mixer_clear (self->audio_mixer);
+  if (self->lower_third != NULL)
+    tribuna_lower_third_clear (self->lower_third);
   gst_clear_object (&self->pipeline);
+  g_mutex_lock (&self->feeds_lock);
+  gst_clear_buffer (&self->last_frame);
+  g_mutex_unlock (&self->feeds_lock);
 
   if (self->state != TRIBUNA_PROGRAM_FAILED)
     set_state (self, TRIBUNA_PROGRAM_STOPPED);
@@ -865,6 +1317,8 @@ tribuna_program_remove_feed (TribunaProgram *self,
 
   g_mutex_lock (&self->feeds_lock);
   g_ptr_array_remove (self->feeds, feed);
+  g_ptr_array_remove (self->private_feeds, feed);
+  g_ptr_array_remove (self->public_feeds, feed);
   g_mutex_unlock (&self->feeds_lock);
 }
 
@@ -914,4 +1368,232 @@ tribuna_program_get_epoch_us (TribunaProgram *self)
   g_mutex_unlock (&self->feeds_lock);
 
   return epoch_us;
+}
+
+/* Vision and sound */
+
+typedef struct {
+  TribunaProgram      *self;
+  TribunaPreviewFrame *frame;
+} PreviewDelivery;
+
+static gboolean
+deliver_preview (gpointer user_data)
+{
+  PreviewDelivery *delivery = user_data;
+
+  if (delivery->self->previews_enabled)
+    g_signal_emit (delivery->self, signals[SIGNAL_PREVIEW_FRAME], 0, NULL, delivery->frame);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_delivery (gpointer user_data)
+{
+  PreviewDelivery *delivery = user_data;
+
+  g_object_unref (delivery->self);
+  tribuna_preview_frame_unref (delivery->frame);
+  g_free (delivery);
+}
+
+static GstFlowReturn
+on_preview_sample (GstAppSink *appsink,
+                   gpointer    user_data)
+{
+  TribunaProgram *self = user_data;
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (appsink);
+  PreviewDelivery *delivery;
+  TribunaPreviewFrame *frame;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  frame = tribuna_preview_frame_new_from_sample (sample);
+  if (frame == NULL)
+    return GST_FLOW_OK;
+
+  delivery = g_new0 (PreviewDelivery, 1);
+  delivery->self = g_object_ref (self);
+  delivery->frame = frame;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, deliver_preview, delivery, free_delivery);
+  return GST_FLOW_OK;
+}
+
+GListModel *
+tribuna_program_get_sources (TribunaProgram *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), NULL);
+
+  return G_LIST_MODEL (self->sources);
+}
+
+TribunaSourcePipeline *
+tribuna_program_find_source (TribunaProgram *self,
+                             const char     *name)
+{
+  guint n;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      if (g_str_equal (tribuna_source_pipeline_get_name (source), name))
+        return source;   /* the store keeps its reference */
+    }
+
+  return NULL;
+}
+
+TribunaVideoMixer *
+tribuna_program_get_video_mixer (TribunaProgram *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), NULL);
+  return self->video_mixer;
+}
+
+TribunaAudioMixer *
+tribuna_program_get_audio_mixer (TribunaProgram *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), NULL);
+  return self->audio_mixer;
+}
+
+gboolean
+tribuna_program_add_source (TribunaProgram             *self,
+                            const TribunaSourceConfig  *config,
+                            GError                    **error)
+{
+  g_autoptr(TribunaSourcePipeline) source = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (tribuna_program_find_source (self, config->name) != NULL)
+    {
+      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_SOURCE,
+                   "a source named “%s” is already there", config->name);
+      return FALSE;
+    }
+
+  source = make_source (self, config);
+  g_list_store_append (self->sources, source);
+  if (self->pipeline != NULL)
+    {
+      add_source_inputs (self, source);
+      if (self->state == TRIBUNA_PROGRAM_RUNNING)
+        start_source (self, source);
+    }
+  return TRUE;
+}
+
+gboolean
+tribuna_program_remove_source (TribunaProgram  *self,
+                               const char      *name,
+                               GError         **error)
+{
+  TribunaSourcePipeline *source;
+  guint position;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), FALSE);
+
+  source = tribuna_program_find_source (self, name);
+  if (source == NULL || !g_list_store_find (self->sources, source, &position))
+    {
+      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_SOURCE,
+                   "there is no source named “%s”", name);
+      return FALSE;
+    }
+
+  tribuna_source_pipeline_stop (source);
+  if (self->pipeline != NULL)
+    {
+      tribuna_video_mixer_remove_input (self->video_mixer, name);
+      tribuna_audio_mixer_remove_input (self->audio_mixer, name);
+    }
+  g_list_store_remove (self->sources, position);
+  return TRUE;
+}
+
+gboolean
+tribuna_program_set_slate_card (TribunaProgram  *self,
+                                const char      *title,
+                                const char      *subtitle,
+                                const char      *image_path,
+                                GError         **error)
+{
+  GstBuffer *card;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), FALSE);
+  g_return_val_if_fail (self->pipeline == NULL, FALSE);
+
+  card = tribuna_card_render_i420 (self->format.width, self->format.height, title, subtitle,
+                                   image_path, error);
+  if (card == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->slate_card, gst_buffer_unref);
+  self->slate_card = card;
+  return TRUE;
+}
+
+void
+tribuna_program_set_previews_enabled (TribunaProgram *self,
+                                      gboolean        enabled)
+{
+  guint n;
+
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+
+  self->previews_enabled = !!enabled;
+  if (self->preview_valve != NULL)
+    g_object_set (self->preview_valve, "drop", !self->previews_enabled, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+
+      tribuna_source_pipeline_set_preview_enabled (source, enabled);
+    }
+}
+
+GBytes *
+tribuna_program_snapshot_jpeg (TribunaProgram  *self,
+                               GError         **error)
+{
+  g_autoptr(GstSample) sample = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_PROGRAM (self), NULL);
+
+  g_mutex_lock (&self->feeds_lock);
+  sample = self->last_frame ? gst_sample_new (self->last_frame, self->mixer_caps, NULL, NULL)
+                            : NULL;
+  g_mutex_unlock (&self->feeds_lock);
+
+  if (sample == NULL)
+    {
+      g_set_error (error, TRIBUNA_PROGRAM_ERROR, TRIBUNA_PROGRAM_ERROR_PIPELINE,
+                   "the program has no picture yet");
+      return NULL;
+    }
+
+  return tribuna_sample_to_jpeg (sample, error);
+}
+
+void
+tribuna_program_set_overlays (TribunaProgram    *self,
+                              TribunaLowerThird *lower_third,
+                              gboolean           with_clock)
+{
+  g_return_if_fail (TRIBUNA_IS_PROGRAM (self));
+  g_return_if_fail (lower_third == NULL || TRIBUNA_IS_LOWER_THIRD (lower_third));
+  g_return_if_fail (self->pipeline == NULL);
+
+  g_set_object (&self->lower_third, lower_third);
+  self->with_clock = with_clock;
 }

@@ -145,9 +145,15 @@ tribuna_source_config_parse (const char  *name,
 TribunaSourceConfig *
 tribuna_source_config_copy (const TribunaSourceConfig *self)
 {
+  TribunaSourceConfig *copy;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return source_config_new (self->name, self->uri, self->kind, self->location);
+  copy = source_config_new (self->name, self->uri, self->kind, self->location);
+  copy->gain_db = self->gain_db;
+  copy->muted = self->muted;
+  copy->av_offset_ms = self->av_offset_ms;
+  return copy;
 }
 
 void

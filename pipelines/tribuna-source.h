@@ -27,6 +27,11 @@ typedef struct {
   char              *uri;       /* as written in the config */
   TribunaSourceKind  kind;
   char              *location;  /* pattern name, file path, rtsp URI or device path */
+  /* Where the program mixes its sound: gain (dB, -60 to +20), muted, and how
+   * much later than the picture the sound plays (ms, 0 to 1000). */
+  double             gain_db;
+  gboolean           muted;
+  int                av_offset_ms;
 } TribunaSourceConfig;
 
 GQuark               tribuna_source_error_quark  (void);

@@ -456,6 +456,39 @@ test_bad (gconstpointer data)
   assert_no_key (error->message);
 }
 
+/* The sound of a [source], [mixer], [slate] and [overlays] (issue #4). */
+static void
+test_vision_keys (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaConfig) config =
+    tribuna_config_new_from_data ("[source Salla]\nuri=test:red\ngain=-6.5\nmuted=true\n"
+                                  "av-offset=120\n[mixer]\nfade-ms=0\nsilence-seconds=30\n"
+                                  "[slate]\ntitle=Pauzë\nsubtitle=\n"
+                                  "[overlays]\nfont=DejaVu Serif\nbackground=#11223380\n"
+                                  "foreground=#ffffff\nclock=true\n",
+                                  FILE_NAME, NULL, &error);
+  const TribunaSourceConfig *source;
+  const TribunaLowerThirdTheme *theme;
+
+  g_assert_no_error (error);
+  source = g_ptr_array_index (tribuna_config_get_sources (config), 0);
+  g_assert_cmpfloat (source->gain_db, ==, -6.5);
+  g_assert_true (source->muted);
+  g_assert_cmpint (source->av_offset_ms, ==, 120);
+  g_assert_cmpuint (tribuna_config_get_fade_ms (config), ==, 0);
+  g_assert_cmpuint (tribuna_config_get_silence_seconds (config), ==, 30);
+  g_assert_cmpstr (tribuna_config_get_slate_title (config), ==, "Pauzë");
+  g_assert_cmpstr (tribuna_config_get_slate_subtitle (config), ==, "");
+  g_assert_null (tribuna_config_get_slate_image (config));
+  theme = tribuna_config_get_overlay_theme (config);
+  g_assert_cmpstr (theme->font, ==, "DejaVu Serif");
+  g_assert_cmphex (theme->background, ==, 0x80112233);
+  g_assert_cmphex (theme->foreground, ==, 0xffffffff);
+  g_assert_true (tribuna_config_get_overlay_clock (config));
+  g_assert_null (tribuna_config_get_overlay_logo (config));
+}
+
 static void
 test_bad_messages (void)
 {
@@ -480,6 +513,20 @@ test_bad_messages (void)
     { "[source " LONG_NAME "]\nuri=test:smpte\n", "the name has 65 characters" },
     { P "width=1280\n\xff\n", "line 3 is not valid UTF-8" },
     { D "url=rtmp://h/live2\n" KEY "\n", "line 3: " },
+    { "[source X]\nuri=test:red\ngain=loud\n",
+      "[source X] gain: “loud” is not allowed; allowed: a number from -60 to 20 (dB)" },
+    { "[source X]\nuri=test:red\ngain=21\n", "[source X] gain: “21” is not allowed" },
+    { "[source X]\nuri=test:red\nav-offset=-5\n",
+      "[source X] av-offset: “-5” is not allowed; allowed: 0 to 1000" },
+    { "[source X]\nuri=test:red\nmuted=yes\n", "[source X] muted: “yes” is not a boolean" },
+    { "[mixer]\nfade-ms=99999\n", "[mixer] fade-ms: 99999 is out of range; allowed: 0 to 10000" },
+    { "[mixer]\nsilence-seconds=0\n", "[mixer] silence-seconds: 0 is out of range" },
+    { "[mixer]\nfade=1\n", "[mixer] fade: unknown key; allowed: fade-ms, silence-seconds" },
+    { "[slate]\nimage=/nonexistent/slate.png\n",
+      "[slate] image: /nonexistent/slate.png is not a PNG file that exists" },
+    { "[overlays]\nbackground=blue\n",
+      "[overlays] background: “blue” is not a colour; allowed: #RRGGBB or #RRGGBBAA" },
+    { "[overlays]\nclock=sometimes\n", "[overlays] clock: “sometimes” is not a boolean" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -915,6 +962,7 @@ main (int   argc,
       g_test_add_data_func (path, &bad_configs[i], test_bad);
     }
   g_test_add_func ("/app/config/bad-messages", test_bad_messages);
+  g_test_add_func ("/app/config/vision-keys", test_vision_keys);
 
   g_test_add ("/app/config/key-file-modes", Fixture, NULL, fixture_set_up, test_key_file_modes,
               fixture_tear_down);
