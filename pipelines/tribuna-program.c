@@ -46,7 +46,6 @@ struct _TribunaProgram
   GstElement           *video_branch;   /* where a decoded video pad links */
   GstElement           *audio_branch;   /* where a decoded audio pad links, or NULL */
   guint                 bus_watch;
-  gboolean              live;
 
   TribunaProgramState   state;
   char                 *last_error;
@@ -495,44 +494,6 @@ make_raw_video_queue (const char *name)
   return queue;
 }
 
-/* A file is not live: it plays in real time by waiting on the clock as it comes
- * out of the decoder. Paced at the sinks instead, the decoder would run ahead
- * until every queue before the encoder was full (six 1080p frames, ~19 MB held
- * for nothing). NULL for a live source, which paces itself.
- *
- * It starts without syncing: a syncing clocksync answers the pipeline's move to
- * PAUSED like a live source (no preroll), and the file's first segment seek
- * needs a prerolled pipeline; switched on while still PAUSED, it would wait on
- * a clock that has not started and hold the preroll forever. start_pacing()
- * turns it on once the pipeline plays. */
-static GstElement *
-make_pacer (TribunaProgram *self,
-            const char     *name)
-{
-  GstElement *pacer;
-
-  if (self->live)
-    return NULL;
-
-  pacer = gst_element_factory_make ("clocksync", name);
-  g_object_set (pacer, "sync", FALSE, NULL);
-  return pacer;
-}
-
-static void
-start_pacing (TribunaProgram *self)
-{
-  static const char * const names[] = { "video-pacer", "audio-pacer" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autoptr(GstElement) pacer = gst_bin_get_by_name (GST_BIN (self->pipeline), names[i]);
-
-      if (pacer != NULL)
-        g_object_set (pacer, "sync", TRUE, NULL);
-    }
-}
-
 static GstElement *
 make_video_encoder (TribunaProgram  *self,
                     GError         **error)
@@ -583,8 +544,7 @@ make_appsink (TribunaProgram *self,
   GstElement *sink = gst_element_factory_make ("appsink", name);
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
 
-  /* Never synced here: a file is paced at its head (make_pacer), so the raw
-   * queues between it and the encoder stay empty. */
+  /* Never synced here: the program is live, paced by its mixer. */
   g_object_set (sink, "sync", FALSE, "emit-signals", FALSE, "max-buffers", 0,
                 "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
@@ -610,7 +570,6 @@ build_video_encode (TribunaProgram  *self,
   GstBin *bin = GST_BIN (self->pipeline);
   g_autoptr(GPtrArray) chain = g_ptr_array_new ();
   GstElement *encoder;
-  GstElement *pacer;
 
   encoder = make_video_encoder (self, error);
   if (encoder == NULL)
@@ -618,8 +577,6 @@ build_video_encode (TribunaProgram  *self,
 
   if (first != NULL)
     g_ptr_array_add (chain, first);
-  if ((pacer = make_pacer (self, "video-pacer")) != NULL)
-    g_ptr_array_add (chain, pacer);
   g_ptr_array_add (chain, make_raw_video_queue ("video-queue"));
   g_ptr_array_add (chain, gst_element_factory_make ("videoconvert", NULL));
   g_ptr_array_add (chain, gst_element_factory_make ("videoscale", NULL));
@@ -669,15 +626,12 @@ build_audio_encode (TribunaProgram  *self,
   GstElement *chain[8];
   guint n = 0;
   GstElement *encoder = make_audio_encoder (self, error);
-  GstElement *pacer;
 
   if (encoder == NULL)
     return FALSE;
 
   if (first != NULL)
     chain[n++] = first;
-  if ((pacer = make_pacer (self, "audio-pacer")) != NULL)
-    chain[n++] = pacer;
   chain[n++] = gst_element_factory_make ("queue", "audio-queue");
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
   chain[n++] = gst_element_factory_make ("audioresample", NULL);
@@ -895,7 +849,6 @@ build_mixed (TribunaProgram  *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
 
-  self->live = TRUE;
   if (!check_sources (self, error) || !build_mixed_video (self, error)
       || !build_mixed_audio (self, error))
     return FALSE;
@@ -950,8 +903,6 @@ on_bus_message (GstBus     *bus,
           GstState new_state;
 
           gst_message_parse_state_changed (message, NULL, &new_state, NULL);
-          if (new_state == GST_STATE_PLAYING && !self->live)
-            start_pacing (self);
           if (new_state == GST_STATE_PLAYING && self->state == TRIBUNA_PROGRAM_STARTING)
             set_state (self, TRIBUNA_PROGRAM_RUNNING);
         }
