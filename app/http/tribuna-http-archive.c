@@ -4,8 +4,8 @@
  *
  *   GET /archive, /archive/ID            the archive page (data/web/archive.html); the page
  *                                        reads the ID and #item=5.1 or ?t=SECONDS itself
- *   GET /archive/ID/index.m3u8           the session's recording as an HLS VOD playlist
- *   GET /archive/ID/seg-NNNNN.ts         one recorder segment the playlist lists
+ *   GET /archive/ID/index.m3u8           the session's recording as an HLS VOD playlist, and
+ *   GET /archive/ID/seg-NNNNN-CCCC.ts    its chunks (tribuna-http-recording.c)
  *   GET /archive/clips/ID.mp4            a published clip
  *   GET /api/v1/public/archive           published sessions, newest first, with their items
  *   GET /api/v1/public/archive/ID        one, with its playlist, items and clips
@@ -13,14 +13,8 @@
  * Published means public and over (ended, or interrupted by a crash). A live session is
  * on the live page; a session that is not public has no archive at all: 404, the same
  * answer as an id that does not exist, so the public cannot learn which ids are private.
- *
- * Private time is cut at segment granularity. The recorder's segments (keyframe-aligned
- * MPEG-TS files, `[recording] segment-seconds`) are served whole, and a segment that
- * overlaps a private range by even one frame is left out of the playlist and refused by
- * name: the public may lose up to a segment of public time on either side of a private
- * part, never see a frame of it. Open segments (not closed by the recorder) are never
- * served either. Segment names are the segment's index on the session axis, matched
- * against this list, never joined to a path as given.
+ * Items are placed on the public playlist's time line, which leaves out private time
+ * (tribuna-http-recording.c says how).
  */
 #define G_LOG_DOMAIN "tribuna-http"
 
@@ -29,156 +23,17 @@
 #include <string.h>
 
 #include "tribuna-http-private.h"
-#include "tribuna-timeline.h"
-#include "tribuna-ts-index.h"
+#include "tribuna-http-recording.h"
 
 #define ARCHIVE_PATH        "/archive/"
 #define CLIPS_FOLDER        "clips"
 #define PLAYLIST_NAME       "index.m3u8"
-/* A segment is served in chunks of at least this long, each from a keyframe: a phone
- * opening an item fetches a few seconds, not the recorder's ten-minute file. */
-#define CHUNK_FORMAT        "seg-%05u-%04u.ts"
-#define CHUNK_TARGET_NS     (4 * G_GINT64_CONSTANT (1000000000))
 
 /* A published recording does not change, but a session can be unpublished: a cache keeps
  * a segment at most this long after that. The playlist and page are checked every time. */
 #define MEDIA_CACHE         "public, max-age=60"
 #define PAGE_CACHE          "no-cache"
 
-/* Two segments of one run of the program follow each other; across runs their
- * timestamps jump, which a player must be told about (EXT-X-DISCONTINUITY). */
-#define SAME_RUN_US         (G_USEC_PER_SEC)
-
-typedef struct {
-  guint                 index;            /* on the timeline */
-  const TribunaSegment *segment;
-  gint64                session_start_ns;
-  gint64                duration_ns;
-  gint64                playback_start_ns;
-  gboolean              discontinuity;
-} Piece;
-
-/* What the public may see of one session's recording. */
-typedef struct {
-  TribunaSession  *session;
-  TribunaTimeline *timeline;
-  GArray          *pieces;                /* Piece, in axis order */
-  gint64           playback_ns;           /* the public playlist's length */
-  gboolean         cut;                   /* some recorded time is withheld */
-} Recording;
-
-static void
-recording_free (Recording *recording)
-{
-  g_clear_pointer (&recording->session, tribuna_session_free);
-  g_clear_object (&recording->timeline);
-  g_clear_pointer (&recording->pieces, g_array_unref);
-  g_free (recording);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recording, recording_free)
-
-static gboolean
-is_published (const TribunaSession *session)
-{
-  return session->is_public
-         && (session->state == TRIBUNA_SESSION_ENDED
-             || session->state == TRIBUNA_SESSION_INTERRUPTED);
-}
-
-static gboolean
-overlaps_private (GArray *private_ranges,
-                  gint64  start_ns,
-                  gint64  end_ns)
-{
-  for (guint i = 0; i < private_ranges->len; i++)
-    {
-      const TribunaTimeRange *range = &g_array_index (private_ranges, TribunaTimeRange, i);
-
-      if (range->start_ns < end_ns && range->end_ns > start_ns)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gint64
-run_epoch_us (const TribunaSegment *segment)
-{
-  if (segment->start_running_time_ns < 0)
-    return G_MININT64;
-  return segment->start_wall_us - segment->start_running_time_ns / 1000;
-}
-
-/* Every closed segment wholly outside private time, placed on the public playback axis. */
-static void
-collect_pieces (Recording *recording)
-{
-  GArray *private_ranges = tribuna_timeline_get_private_ranges (recording->timeline);
-  guint n = tribuna_timeline_get_n_segments (recording->timeline);
-  const Piece *previous = NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      Piece piece = { .index = i };
-
-      piece.segment = tribuna_timeline_get_segment (recording->timeline, i,
-                                                    &piece.session_start_ns, &piece.duration_ns);
-      if (piece.segment->state != TRIBUNA_SEGMENT_CLOSED || piece.duration_ns <= 0
-          || overlaps_private (private_ranges, piece.session_start_ns,
-                               piece.session_start_ns + piece.duration_ns))
-        {
-          recording->cut = TRUE;
-          continue;
-        }
-
-      piece.playback_start_ns = recording->playback_ns;
-      piece.discontinuity = previous != NULL
-                            && (previous->index + 1 != i
-                                || run_epoch_us (previous->segment) == G_MININT64
-                                || ABS (run_epoch_us (previous->segment)
-                                        - run_epoch_us (piece.segment)) > SAME_RUN_US);
-      recording->playback_ns += piece.duration_ns;
-      g_array_append_val (recording->pieces, piece);
-      previous = &g_array_index (recording->pieces, Piece, recording->pieces->len - 1);
-    }
-}
-
-/* NULL (and nothing said) when the session does not exist or is not published. */
-static Recording *
-recording_new (TribunaArchive *archive,
-               gint64          session_id)
-{
-  g_autoptr(Recording) recording = g_new0 (Recording, 1);
-
-  recording->session = tribuna_archive_get_session (archive, session_id, NULL);
-  if (recording->session == NULL || !is_published (recording->session))
-    return NULL;
-
-  recording->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  /* A published session that recorded nothing has an empty recording, not an error. */
-  recording->timeline = tribuna_timeline_new_for_session (archive, session_id, NULL);
-  if (recording->timeline != NULL)
-    collect_pieces (recording);
-  return g_steal_pointer (&recording);
-}
-
-/* A session instant on the public playback axis: inside a withheld segment, the next
- * public instant; -1 when nothing public follows. */
-static gint64
-playback_position (Recording *recording,
-                   gint64     session_ns)
-{
-  for (guint i = 0; i < recording->pieces->len; i++)
-    {
-      const Piece *piece = &g_array_index (recording->pieces, Piece, i);
-
-      if (session_ns < piece->session_start_ns)
-        return piece->playback_start_ns;
-      if (session_ns < piece->session_start_ns + piece->duration_ns)
-        return piece->playback_start_ns + (session_ns - piece->session_start_ns);
-    }
-  return -1;
-}
 
 /* JSON */
 
@@ -195,14 +50,14 @@ set_ms (JsonObject *object,
 }
 
 static JsonObject *
-item_json (Recording              *recording,
+item_json (TribunaHttpRecording   *recording,
            const TribunaItemRange *range)
 {
   JsonObject *object = json_object_new ();
   gint64 start = -1;
 
   if (range->public_ranges->len > 0)
-    start = playback_position (recording,
+    start = _tribuna_http_recording_position (recording,
                                g_array_index (range->public_ranges, TribunaTimeRange, 0).start_ns);
 
   if (range->item->number != NULL)
@@ -216,7 +71,7 @@ item_json (Recording              *recording,
 }
 
 static JsonArray *
-items_json (Recording *recording)
+items_json (TribunaHttpRecording *recording)
 {
   JsonArray *array = json_array_new ();
   GPtrArray *ranges;
@@ -231,7 +86,7 @@ items_json (Recording *recording)
 }
 
 static JsonObject *
-session_json (Recording *recording)
+session_json (TribunaHttpRecording *recording)
 {
   const TribunaSession *session = recording->session;
   JsonObject *object = json_object_new ();
@@ -249,7 +104,7 @@ session_json (Recording *recording)
   else
     json_object_set_null_member (object, "place");
   json_object_set_string_member (object, "page", page);
-  if (recording->pieces->len > 0)
+  if (recording->chunks->len > 0)
     json_object_set_string_member (object, "playlist", playlist);
   else
     json_object_set_null_member (object, "playlist");
@@ -277,7 +132,7 @@ _tribuna_http_clip_file (TribunaHttpServer *self,
 
 static JsonObject *
 clip_json (TribunaHttpServer *self,
-           Recording         *recording,
+           TribunaHttpRecording *recording,
            const TribunaClip *clip)
 {
   JsonObject *object = json_object_new ();
@@ -310,7 +165,7 @@ clip_json (TribunaHttpServer *self,
 
 static JsonArray *
 clips_json (TribunaHttpServer *self,
-            Recording         *recording)
+            TribunaHttpRecording *recording)
 {
   TribunaArchive *archive = tribuna_engine_get_archive (self->engine);
   g_autoptr(GPtrArray) clips = tribuna_archive_list_clips (archive, recording->session->id, NULL);
@@ -329,36 +184,54 @@ clips_json (TribunaHttpServer *self,
 
 /* The API: GET /api/v1/public/archive[/ID] */
 
-static void
-list_archive (TribunaHttpRequest *request)
+/* The published sessions @filter selects, or NULL after answering the error. */
+static GPtrArray *
+published_sessions (TribunaHttpRequest   *request,
+                    TribunaSessionFilter *filter)
 {
   TribunaArchive *archive = tribuna_engine_get_archive (request->server->engine);
-  TribunaSessionFilter filter = { 0 };
   g_autoptr(GPtrArray) sessions = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = json_object_new ();
-  JsonArray *array = json_array_new ();
+  GPtrArray *published = g_ptr_array_new_with_free_func ((GDestroyNotify) tribuna_session_free);
 
-  json_object_set_array_member (object, "sessions", array);
-  if (!_tribuna_http_read_session_filter (request, &filter))
-    return;
-
-  sessions = tribuna_archive_list_sessions (archive, &filter, &error);
+  sessions = tribuna_archive_list_sessions (archive, filter, &error);
   if (sessions == NULL)
     {
       _tribuna_http_respond_gerror (request, error);
-      return;
+      g_ptr_array_unref (published);
+      return NULL;
     }
 
   /* Newest first: a citizen looks for last week's session. */
   for (guint i = sessions->len; i > 0; i--)
     {
-      const TribunaSession *session = g_ptr_array_index (sessions, i - 1);
-      g_autoptr(Recording) recording = NULL;
+      TribunaSession *session = g_ptr_array_index (sessions, i - 1);
 
-      if (!is_published (session))
-        continue;
-      recording = recording_new (archive, session->id);
+      if (_tribuna_http_session_is_published (session))
+        g_ptr_array_add (published, g_ptr_array_steal_index (sessions, i - 1));
+    }
+  return published;
+}
+
+static void
+respond_archive_list (TribunaHttpRequest *request)
+{
+  TribunaSessionFilter filter = { 0 };
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonArray *array = json_array_new ();
+
+  json_object_set_array_member (object, "sessions", array);
+  if (!_tribuna_http_read_session_filter (request, &filter)
+      || (sessions = published_sessions (request, &filter)) == NULL)
+    return;
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const TribunaSession *session = g_ptr_array_index (sessions, i);
+      g_autoptr(TribunaHttpRecording) recording = NULL;
+
+      recording = _tribuna_http_recording_new (request->server, session->id);
       if (recording != NULL)
         json_array_add_object_element (array, session_json (recording));
     }
@@ -366,17 +239,16 @@ list_archive (TribunaHttpRequest *request)
 }
 
 static void
-get_archive_session (TribunaHttpRequest *request)
+respond_archive_session (TribunaHttpRequest *request)
 {
-  TribunaArchive *archive = tribuna_engine_get_archive (request->server->engine);
-  g_autoptr(Recording) recording = NULL;
+  g_autoptr(TribunaHttpRecording) recording = NULL;
   g_autoptr(JsonObject) object = NULL;
   gint64 id;
 
   if (!_tribuna_http_get_id (request, request->params[0], "session", &id))
     return;
 
-  recording = recording_new (archive, id);
+  recording = _tribuna_http_recording_new (request->server, id);
   if (recording == NULL)
     {
       _tribuna_http_respond_error (request, SOUP_STATUS_NOT_FOUND, "not-found",
@@ -387,6 +259,78 @@ get_archive_session (TribunaHttpRequest *request)
   object = session_json (recording);
   json_object_set_array_member (object, "clips", clips_json (request->server, recording));
   _tribuna_http_respond_object (request, SOUP_STATUS_OK, object);
+}
+
+/* Items are placed on the chunks of the recordings: the segments are indexed first. */
+typedef struct {
+  TribunaHttpRequest *request;
+  TribunaHttpHandler  respond;
+} Indexing;
+
+static void
+on_indexed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Indexing *indexing = user_data;
+
+  indexing->respond (indexing->request);
+  _tribuna_http_request_resume (indexing->request);
+  g_free (indexing);
+}
+
+static void
+respond_when_indexed (TribunaHttpRequest *request,
+                      GPtrArray          *paths,
+                      TribunaHttpHandler  respond)
+{
+  Indexing *indexing;
+
+  if (paths->len == 0)
+    {
+      g_ptr_array_unref (paths);
+      respond (request);
+      return;
+    }
+
+  indexing = g_new0 (Indexing, 1);
+  indexing->request = request;
+  indexing->respond = respond;
+  _tribuna_http_request_pause (request);
+  _tribuna_http_index_segments_async (request->server, paths, on_indexed, indexing);
+}
+
+static void
+list_archive (TribunaHttpRequest *request)
+{
+  TribunaSessionFilter filter = { 0 };
+  g_autoptr(GPtrArray) sessions = NULL;
+  GPtrArray *paths;
+
+  if (!_tribuna_http_read_session_filter (request, &filter)
+      || (sessions = published_sessions (request, &filter)) == NULL)
+    return;
+
+  paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < sessions->len; i++)
+    _tribuna_http_recording_add_unindexed (request->server,
+                                           ((TribunaSession *) g_ptr_array_index (sessions, i))->id,
+                                           paths);
+  respond_when_indexed (request, paths, respond_archive_list);
+}
+
+static void
+get_archive_session (TribunaHttpRequest *request)
+{
+  GPtrArray *paths;
+  gint64 id;
+
+  if (!_tribuna_http_get_id (request, request->params[0], "session", &id))
+    return;
+
+  paths = g_ptr_array_new_with_free_func (g_free);
+  _tribuna_http_recording_add_unindexed (request->server, id, paths);
+  respond_when_indexed (request, paths, respond_archive_session);
 }
 
 static const TribunaHttpRoute routes[] = {
@@ -450,364 +394,6 @@ parse_id (const char *text,
   return TRUE;
 }
 
-/* Chunks: a public segment in pieces of a few seconds *****************************/
-
-typedef struct {
-  guint   piece;          /* in recording->pieces */
-  guint   number;         /* within its segment */
-  guint64 offset;
-  guint64 end;
-  guint64 header_size;    /* the segment's PAT/PMT, sent in front of a chunk from its middle */
-  gint64  duration_ns;
-} Chunk;
-
-static char *
-segment_path (TribunaHttpServer    *self,
-              const TribunaSegment *segment)
-{
-  TribunaArchive *archive = tribuna_engine_get_archive (self->engine);
-
-  if (g_path_is_absolute (segment->path))
-    return g_strdup (segment->path);
-  return g_build_filename (tribuna_archive_get_data_dir (archive), segment->path, NULL);
-}
-
-/* Keyframe to keyframe, at least CHUNK_TARGET_NS each; the last one runs to the end of the
- * segment. Called with the index lock held. */
-static void
-append_chunks (const Piece          *piece,
-               guint                 piece_number,
-               const TribunaTsIndex *index,
-               GArray               *chunks)
-{
-  guint n = tribuna_ts_index_get_n_keyframes (index);
-  guint first = 0;
-  guint number = 0;
-
-  while (first < n)
-    {
-      const TribunaTsKeyframe *start = tribuna_ts_index_get_keyframe (index, first);
-      gint64 start_ns = first == 0 ? 0 : start->time_ns;
-      guint next = first + 1;
-      Chunk chunk = { .piece = piece_number, .number = number++ };
-      gint64 end_ns;
-
-      while (next < n && tribuna_ts_index_get_keyframe (index, next)->time_ns - start_ns
-                         < CHUNK_TARGET_NS)
-        next++;
-      chunk.offset = first == 0 ? 0 : start->offset;
-      chunk.header_size = first == 0 ? 0 : tribuna_ts_index_get_header_size (index);
-      if (next < n)
-        {
-          chunk.end = tribuna_ts_index_get_keyframe (index, next)->offset;
-          end_ns = tribuna_ts_index_get_keyframe (index, next)->time_ns;
-        }
-      else
-        {
-          chunk.end = tribuna_ts_index_get_size (index);
-          end_ns = MAX (piece->duration_ns, start_ns + 1000000);
-        }
-      chunk.duration_ns = end_ns - start_ns;
-      g_array_append_val (chunks, chunk);
-      first = next;
-    }
-}
-
-/* Every public segment's chunks, from the indexes already read; a segment whose file
- * could not be indexed is one chunk. */
-static GArray *
-recording_chunks (TribunaHttpServer *self,
-                  Recording         *recording)
-{
-  GArray *chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
-
-  g_mutex_lock (&self->ts_indexes_lock);
-  for (guint i = 0; i < recording->pieces->len; i++)
-    {
-      const Piece *piece = &g_array_index (recording->pieces, Piece, i);
-      g_autofree char *path = segment_path (self, piece->segment);
-      const TribunaTsIndex *index = g_hash_table_lookup (self->ts_indexes, path);
-
-      if (index != NULL)
-        append_chunks (piece, i, index, chunks);
-      else
-        {
-          Chunk whole = { .piece = i, .end = G_MAXUINT64, .duration_ns = piece->duration_ns };
-
-          g_array_append_val (chunks, whole);
-        }
-    }
-  g_mutex_unlock (&self->ts_indexes_lock);
-
-  return chunks;
-}
-
-/* The segment files of @recording that have no index yet. */
-static GPtrArray *
-unindexed_paths (TribunaHttpServer *self,
-                 Recording         *recording)
-{
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  g_mutex_lock (&self->ts_indexes_lock);
-  for (guint i = 0; i < recording->pieces->len; i++)
-    {
-      char *path = segment_path (self, g_array_index (recording->pieces, Piece, i).segment);
-
-      if (g_hash_table_contains (self->ts_indexes, path))
-        g_free (path);
-      else
-        g_ptr_array_add (paths, path);
-    }
-  g_mutex_unlock (&self->ts_indexes_lock);
-
-  return paths;
-}
-
-static void
-serve_playlist (TribunaHttpServer *self,
-                SoupServerMessage *msg,
-                Recording         *recording)
-{
-  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXT-X-VERSION:3\n");
-  g_autoptr(GArray) chunks = recording_chunks (self, recording);
-  g_autoptr(GBytes) bytes = NULL;
-  gint64 longest = 0;
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (guint i = 0; i < chunks->len; i++)
-    longest = MAX (longest, g_array_index (chunks, Chunk, i).duration_ns);
-  g_string_append_printf (text, "#EXT-X-TARGETDURATION:%" G_GINT64_FORMAT "\n"
-                          "#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n",
-                          (longest + G_GINT64_CONSTANT (999999999)) / 1000000000);
-  for (guint i = 0; i < chunks->len; i++)
-    {
-      const Chunk *chunk = &g_array_index (chunks, Chunk, i);
-      const Piece *piece = &g_array_index (recording->pieces, Piece, chunk->piece);
-
-      if (chunk->number == 0 && piece->discontinuity)
-        g_string_append (text, "#EXT-X-DISCONTINUITY\n");
-      g_ascii_formatd (number, sizeof number, "%.3f", chunk->duration_ns / 1e9);
-      g_string_append_printf (text, "#EXTINF:%s,\n" CHUNK_FORMAT "\n", number, piece->index,
-                              chunk->number);
-    }
-  g_string_append (text, "#EXT-X-ENDLIST\n");
-
-  bytes = g_bytes_new (text->str, text->len);
-  _tribuna_http_public_add_headers (self, msg, PAGE_CACHE);
-  _tribuna_http_public_send_bytes (msg, "application/vnd.apple.mpegurl", bytes);
-}
-
-/* The chunk's bytes, with the segment's PAT/PMT in front when it starts mid-file. */
-static GBytes *
-read_chunk (const char   *path,
-            const Chunk  *chunk,
-            GError      **error)
-{
-  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, error);
-  g_autoptr(GByteArray) data = NULL;
-  const guint8 *contents;
-  gsize length;
-
-  if (file == NULL)
-    return NULL;
-
-  contents = (const guint8 *) g_mapped_file_get_contents (file);
-  length = g_mapped_file_get_length (file);
-  if (chunk->end != G_MAXUINT64 && (chunk->end > length || chunk->header_size > length))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is shorter than its index",
-                   path);
-      return NULL;
-    }
-
-  data = g_byte_array_sized_new (chunk->header_size + (MIN (chunk->end, length) - chunk->offset));
-  g_byte_array_append (data, contents, chunk->header_size);
-  g_byte_array_append (data, contents + chunk->offset, MIN (chunk->end, length) - chunk->offset);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
-}
-
-static void
-serve_chunk (TribunaHttpServer *self,
-             SoupServerMessage *msg,
-             Recording         *recording,
-             const char        *name)
-{
-  g_autoptr(GArray) chunks = recording_chunks (self, recording);
-
-  for (guint i = 0; i < chunks->len; i++)
-    {
-      const Chunk *chunk = &g_array_index (chunks, Chunk, i);
-      const Piece *piece = &g_array_index (recording->pieces, Piece, chunk->piece);
-      g_autofree char *expected = g_strdup_printf (CHUNK_FORMAT, piece->index, chunk->number);
-      g_autofree char *path = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (!g_str_equal (name, expected))
-        continue;
-
-      path = segment_path (self, piece->segment);
-      bytes = read_chunk (path, chunk, &error);
-      if (bytes == NULL)
-        {
-          g_warning ("archive: %s", error->message);
-          not_found (self, msg, "the recording is gone from the appliance");
-          return;
-        }
-      _tribuna_http_public_add_headers (self, msg, MEDIA_CACHE);
-      _tribuna_http_public_send_bytes (msg, "video/mp2t", bytes);
-      return;
-    }
-
-  not_found (self, msg, "no such public part of this recording");
-}
-
-/* Reading a ten-minute segment to index it takes a moment: in a worker, with the request
- * paused. */
-typedef struct {
-  TribunaHttpServer *server;
-  SoupServerMessage *msg;
-  gint64             id;
-  char              *name;
-  gulong             finished_id;
-  gboolean           gone;
-} IndexRequest;
-
-static void
-index_request_free (IndexRequest *request)
-{
-  g_clear_signal_handler (&request->finished_id, request->msg);
-  g_object_unref (request->msg);
-  g_object_unref (request->server);
-  g_free (request->name);
-  g_free (request);
-}
-
-static void
-on_index_request_gone (SoupServerMessage *msg,
-                       IndexRequest      *request)
-{
-  request->gone = TRUE;
-}
-
-static void
-index_segments_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  TribunaHttpServer *self = source_object;
-  GPtrArray *paths = task_data;
-
-  for (guint i = 0; i < paths->len; i++)
-    {
-      const char *path = g_ptr_array_index (paths, i);
-      g_autoptr(GError) error = NULL;
-      TribunaTsIndex *index = tribuna_ts_index_read (path, &error);
-
-      /* Served whole when it cannot be read in chunks: said once, not per request. */
-      if (index == NULL)
-        g_warning ("archive: %s", error->message);
-      g_mutex_lock (&self->ts_indexes_lock);
-      g_hash_table_replace (self->ts_indexes, g_strdup (path), index);
-      g_mutex_unlock (&self->ts_indexes_lock);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void answer_recording (TribunaHttpServer *self,
-                              SoupServerMessage *msg,
-                              gint64             id,
-                              const char        *name);
-
-static void
-on_segments_indexed (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  IndexRequest *request = user_data;
-
-  if (!request->gone)
-    {
-      answer_recording (request->server, request->msg, request->id, request->name);
-      soup_server_message_unpause (request->msg);
-    }
-  index_request_free (request);
-}
-
-/* "seg-DDDDD-DDDD.ts": the shape of CHUNK_FORMAT, checked before any file is read. */
-static gboolean
-is_chunk_name (const char *name)
-{
-  static const char shape[] = "seg-00000-0000.ts";
-
-  if (strlen (name) != strlen (shape))
-    return FALSE;
-  for (gsize i = 0; shape[i] != '\0'; i++)
-    if (shape[i] == '0' ? !g_ascii_isdigit (name[i]) : name[i] != shape[i])
-      return FALSE;
-  return TRUE;
-}
-
-static void
-answer_recording (TribunaHttpServer *self,
-                  SoupServerMessage *msg,
-                  gint64             id,
-                  const char        *name)
-{
-  g_autoptr(Recording) recording = recording_new (tribuna_engine_get_archive (self->engine), id);
-
-  if (recording == NULL)
-    not_found (self, msg, "there is no published session with this number");
-  else if (g_str_equal (name, PLAYLIST_NAME))
-    serve_playlist (self, msg, recording);
-  else
-    serve_chunk (self, msg, recording, name);
-}
-
-static void
-serve_recording (TribunaHttpServer *self,
-                 SoupServerMessage *msg,
-                 gint64             id,
-                 const char        *name)
-{
-  g_autoptr(Recording) recording = recording_new (tribuna_engine_get_archive (self->engine), id);
-  g_autoptr(GPtrArray) paths = NULL;
-  g_autoptr(GTask) task = NULL;
-  IndexRequest *request;
-
-  if (recording == NULL)
-    {
-      not_found (self, msg, "there is no published session with this number");
-      return;
-    }
-  if (!g_str_equal (name, PLAYLIST_NAME) && !is_chunk_name (name))
-    {
-      not_found (self, msg, "no such public part of this recording");
-      return;
-    }
-
-  paths = unindexed_paths (self, recording);
-  if (paths->len == 0)
-    {
-      answer_recording (self, msg, id, name);
-      return;
-    }
-
-  request = g_new0 (IndexRequest, 1);
-  request->server = g_object_ref (self);
-  request->msg = g_object_ref (msg);
-  request->id = id;
-  request->name = g_strdup (name);
-  request->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_index_request_gone),
-                                           request);
-  soup_server_message_pause (msg);
-  task = g_task_new (self, NULL, on_segments_indexed, request);
-  g_task_set_task_data (task, g_steal_pointer (&paths), (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, index_segments_thread);
-}
-
 /* A clip is published with its session: a clip of a published session is public. */
 static void
 serve_clip (TribunaHttpServer *self,
@@ -836,7 +422,7 @@ serve_clip (TribunaHttpServer *self,
       if (clip->id != id)
         continue;
       session = tribuna_archive_get_session (archive, clip->session_id, NULL);
-      file = session && is_published (session) ? _tribuna_http_clip_file (self, clip) : NULL;
+      file = session && _tribuna_http_session_is_published (session) ? _tribuna_http_clip_file (self, clip) : NULL;
       if (file == NULL)
         break;
       _tribuna_http_send_file (self, msg, file, "video/mp4", MEDIA_CACHE);
@@ -880,7 +466,7 @@ _tribuna_http_archive_handle (TribunaHttpServer *self,
   else if (n == 2 && g_str_equal (parts[0], CLIPS_FOLDER))
     serve_clip (self, msg, parts[1]);
   else if (n == 2 && parse_id (parts[0], &id))
-    serve_recording (self, msg, id, parts[1]);
+    _tribuna_http_recording_serve (self, msg, id, parts[1]);
   else
     not_found (self, msg, "there is nothing here");
 }
