@@ -429,7 +429,7 @@ test_archive_page (void)
   g_assert_true (g_file_set_contents (config,
                                       "[program]\nwidth=640\nheight=360\nframerate=15\n"
                                       "video-bitrate=600\nencoder-preset=ultrafast\n"
-                                      "[recording]\nsegment-seconds=6\n", -1, NULL));
+                                      "[recording]\nsegment-seconds=10\n", -1, NULL));
   dir = record_session (config, &token);
 
   port = tribuna_test_free_port (&error);
