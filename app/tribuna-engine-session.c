@@ -224,6 +224,34 @@ load_session (TribunaEngine  *self,
   return TRUE;
 }
 
+/* Metadata may be corrected at any time, but whether the session on program is public
+ * decides what its live page streams, so that is settled before it is opened. */
+gboolean
+tribuna_engine_update_session (TribunaEngine         *self,
+                               const TribunaSession  *session,
+                               GError               **error)
+{
+  gboolean on_program;
+
+  g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  on_program = self->session != NULL && self->session->id == session->id;
+  if (on_program && !!self->session->is_public != !!session->is_public)
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_SESSION,
+                   "the session is on program: whether it is public cannot change now "
+                   "(use a private part instead)");
+      return FALSE;
+    }
+
+  if (!tribuna_archive_update_session (self->archive, session, error))
+    return FALSE;
+
+  /* The lower third and the public page show the new title at once. */
+  return !on_program || load_session (self, session->id, error);
+}
+
 static gboolean
 session_is_live (TribunaEngine *self)
 {

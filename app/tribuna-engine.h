@@ -108,6 +108,11 @@ TribunaSession      *tribuna_engine_create_session      (TribunaEngine        *s
                                                          const char           *place,
                                                          gboolean              is_public,
                                                          GError              **error);
+/* Type, title, place and public flag of @session->id, as given (the rest is ignored).
+ * The public flag of the session on program cannot change (TRIBUNA_ENGINE_ERROR_SESSION). */
+gboolean             tribuna_engine_update_session      (TribunaEngine        *self,
+                                                         const TribunaSession *session,
+                                                         GError              **error);
 gboolean             tribuna_engine_open_session        (TribunaEngine        *self,
                                                          gint64                session_id,
                                                          GError              **error);

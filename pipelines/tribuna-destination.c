@@ -263,6 +263,17 @@ contains_word (const char *text,
   return lower != NULL && strstr (lower, word) != NULL;
 }
 
+/* Whether a GStreamer error's debug text names this GIO error, as rtmp2sink
+ * reports the GError it got: "domain g-io-error-quark, code N". */
+static gboolean
+names_io_error (const char   *debug,
+                GIOErrorEnum  code)
+{
+  g_autofree char *needle = g_strdup_printf ("domain g-io-error-quark, code %d", code);
+
+  return debug != NULL && strstr (debug, needle) != NULL;
+}
+
 static FailureKind
 classify_failure (TribunaDestination *self,
                   const GError       *error,
@@ -276,7 +287,12 @@ classify_failure (TribunaDestination *self,
   if (contains_word (error->message, "publish") || contains_word (error->message, "rejected")
       || contains_word (error->message, "netstream") || contains_word (error->message, "auth"))
     return FAILURE_REFUSED;
-  if (!self->proven && contains_word (error->message, "closed remotely"))
+  /* rtmp2sink words a hang-up differently depending on whether it was reading
+   * ("closed remotely") or writing ("broken pipe") when it came; GIO gives both
+   * the same code, which the debug text carries. */
+  if (!self->proven && (contains_word (error->message, "closed remotely")
+                        || contains_word (error->message, "broken pipe")
+                        || names_io_error (debug, G_IO_ERROR_CONNECTION_CLOSED)))
     return FAILURE_REFUSED;
 
   return FAILURE_UNREACHABLE;
@@ -524,7 +540,7 @@ build_pipeline (TribunaDestination  *self,
                 GstAppSrc          **audio_src,
                 GError             **error)
 {
-  GstElement *video, *audio, *h264parse, *aacparse, *vqueue, *aqueue, *mux, *sink;
+  GstElement *video, *audio, *h264parse, *aacparse, *mux, *sink;
   g_autofree char *location = NULL;
 
   sink = tribuna_make_element ("rtmp2sink", "sink", error);
@@ -542,8 +558,6 @@ build_pipeline (TribunaDestination  *self,
   audio = gst_element_factory_make ("appsrc", "audio");
   h264parse = gst_element_factory_make ("h264parse", NULL);
   aacparse = gst_element_factory_make ("aacparse", NULL);
-  vqueue = gst_element_factory_make ("queue", NULL);
-  aqueue = gst_element_factory_make ("queue", NULL);
 
   location = tribuna_rtmp_url_to_location (self->url);
   g_object_set (mux, "streamable", TRUE, NULL);
@@ -554,10 +568,11 @@ build_pipeline (TribunaDestination  *self,
                 self->tls_verify ? G_TLS_CERTIFICATE_VALIDATE_ALL : G_TLS_CERTIFICATE_NO_FLAGS,
                 NULL);
 
-  gst_bin_add_many (GST_BIN (self->pipeline), video, h264parse, vqueue, audio, aacparse, aqueue,
-                    mux, sink, NULL);
-  if (!gst_element_link_many (video, h264parse, vqueue, mux, NULL)
-      || !gst_element_link_many (audio, aacparse, aqueue, mux, NULL)
+  /* No queues: each appsrc already pushes from a thread of its own, and its
+   * leaky internal queue is the only buffer an output needs. */
+  gst_bin_add_many (GST_BIN (self->pipeline), video, h264parse, audio, aacparse, mux, sink, NULL);
+  if (!gst_element_link_many (video, h264parse, mux, NULL)
+      || !gst_element_link_many (audio, aacparse, mux, NULL)
       || !gst_element_link (mux, sink))
     {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,

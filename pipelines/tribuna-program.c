@@ -46,7 +46,6 @@ struct _TribunaProgram
   GstElement           *video_branch;   /* where a decoded video pad links */
   GstElement           *audio_branch;   /* where a decoded audio pad links, or NULL */
   guint                 bus_watch;
-  gboolean              live;
 
   TribunaProgramState   state;
   char                 *last_error;
@@ -57,6 +56,7 @@ struct _TribunaProgram
   GPtrArray            *feeds;
   GstCaps              *video_caps;
   GstCaps              *audio_caps;
+  GstClockTime          audio_priming;    /* set before the pipeline starts */
   GstBuffer            *last_frame;       /* the latest mixed frame, for snapshots */
   GstCaps              *mixer_caps;
 
@@ -168,6 +168,28 @@ stamp_epoch (TribunaProgram *self)
     tribuna_feed_set_epoch_us (g_ptr_array_index (self->feeds, i), self->feeds_epoch_us);
 }
 
+/* The AAC encoder's output starts with priming samples, and its timestamps do
+ * not say so: played as stamped, the sound comes one priming late (21.3 ms at
+ * 48 kHz, measured against a flash and beep). Moving every packet back by the
+ * priming puts the sound where it was captured, as ffmpeg does with its
+ * negative first timestamp; the one packet that would land before zero is all
+ * priming and is dropped. FALSE for that packet. */
+static gboolean
+remove_audio_priming (TribunaProgram *self,
+                      GstBuffer      *buffer)
+{
+  if (self->audio_priming == 0 || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return TRUE;
+  if (GST_BUFFER_PTS (buffer) < self->audio_priming)
+    return FALSE;
+
+  GST_BUFFER_PTS (buffer) -= self->audio_priming;
+  if (GST_BUFFER_DTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = GST_BUFFER_DTS (buffer) > self->audio_priming
+                              ? GST_BUFFER_DTS (buffer) - self->audio_priming : 0;
+  return TRUE;
+}
+
 /* Encoded data reaches the feeds from here, on the appsink's streaming thread. */
 static GstFlowReturn
 on_new_sample (GstAppSink *appsink,
@@ -197,6 +219,11 @@ on_new_sample (GstAppSink *appsink,
   if (GST_BUFFER_DTS_IS_VALID (buffer))
     GST_BUFFER_DTS (buffer) = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
                                                            GST_BUFFER_DTS (buffer));
+  if (!is_video && !remove_audio_priming (self, buffer))
+    {
+      gst_buffer_unref (buffer);
+      return GST_FLOW_OK;
+    }
 
   g_mutex_lock (&self->feeds_lock);
   if (self->feeds_epoch_us == 0)
@@ -500,6 +527,13 @@ make_audio_encoder (TribunaProgram  *self,
     return NULL;
 
   g_object_set (encoder, "bitrate", self->format.audio_kbps * 1000, NULL);
+
+  /* libav's AAC encoder primes with one frame (1024 samples) and does not
+   * move its timestamps for it; the program's sound is always 48 kHz. */
+  if (g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (encoder)), "avenc_aac"))
+    self->audio_priming = gst_util_uint64_scale_int (1024, GST_SECOND, 48000);
+  else
+    self->audio_priming = 0;
   return encoder;
 }
 
@@ -510,8 +544,8 @@ make_appsink (TribunaProgram *self,
   GstElement *sink = gst_element_factory_make ("appsink", name);
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
 
-  /* A file source is not live: the sinks pace it to real time. */
-  g_object_set (sink, "sync", !self->live, "emit-signals", FALSE, "max-buffers", 0,
+  /* Never synced here: the program is live, paced by its mixer. */
+  g_object_set (sink, "sync", FALSE, "emit-signals", FALSE, "max-buffers", 0,
                 "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
   return sink;
@@ -589,7 +623,7 @@ build_audio_encode (TribunaProgram  *self,
                     GstElement      *first,
                     GError         **error)
 {
-  GstElement *chain[7];
+  GstElement *chain[8];
   guint n = 0;
   GstElement *encoder = make_audio_encoder (self, error);
 
@@ -815,7 +849,6 @@ build_mixed (TribunaProgram  *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
 
-  self->live = TRUE;
   if (!check_sources (self, error) || !build_mixed_video (self, error)
       || !build_mixed_audio (self, error))
     return FALSE;

@@ -804,7 +804,7 @@ static gboolean
 build_pipeline (TribunaRecorder  *self,
                 GError          **error)
 {
-  GstElement *muxer, *h264parse, *h264caps, *vqueue, *aacparse, *aqueue, *sink;
+  GstElement *muxer, *h264parse, *h264caps, *aacparse, *sink;
   g_autoptr(GstCaps) byte_stream = NULL;
   g_autoptr(GstPad) video_in = NULL;
   GstAppSinkCallbacks callbacks = { .new_sample = on_muxed_sample };
@@ -818,9 +818,7 @@ build_pipeline (TribunaRecorder  *self,
   self->audio_src = g_object_ref (make_appsrc ("audio"));
   h264parse = gst_element_factory_make ("h264parse", NULL);
   h264caps = gst_element_factory_make ("capsfilter", NULL);
-  vqueue = gst_element_factory_make ("queue", NULL);
   aacparse = gst_element_factory_make ("aacparse", NULL);
-  aqueue = gst_element_factory_make ("queue", NULL);
   sink = gst_element_factory_make ("appsink", "writer");
 
   /* Parameter sets at every keyframe, so any segment decodes on its own. */
@@ -834,12 +832,14 @@ build_pipeline (TribunaRecorder  *self,
   self->writer = tribuna_segment_writer_new (self->directory, self->segment_time, VIDEO_PID,
                                              on_writer_event, self);
 
+  /* No queues: each appsrc already pushes from a thread of its own, and its
+   * internal queue is where a slow disk is ridden out. */
   gst_bin_add_many (GST_BIN (self->pipeline), GST_ELEMENT (self->video_src), h264parse, h264caps,
-                    vqueue, GST_ELEMENT (self->audio_src), aacparse, aqueue, muxer, sink, NULL);
-  if (!gst_element_link_many (GST_ELEMENT (self->video_src), h264parse, h264caps, vqueue, NULL)
-      || !gst_element_link_many (GST_ELEMENT (self->audio_src), aacparse, aqueue, NULL)
-      || !link_to_muxer (vqueue, muxer, VIDEO_PID)
-      || !link_to_muxer (aqueue, muxer, AUDIO_PID)
+                    GST_ELEMENT (self->audio_src), aacparse, muxer, sink, NULL);
+  if (!gst_element_link_many (GST_ELEMENT (self->video_src), h264parse, h264caps, NULL)
+      || !gst_element_link (GST_ELEMENT (self->audio_src), aacparse)
+      || !link_to_muxer (h264caps, muxer, VIDEO_PID)
+      || !link_to_muxer (aacparse, muxer, AUDIO_PID)
       || !gst_element_link (muxer, sink))
     {
       g_set_error (error, TRIBUNA_RECORDER_ERROR, TRIBUNA_RECORDER_ERROR_PIPELINE,
@@ -847,7 +847,7 @@ build_pipeline (TribunaRecorder  *self,
       return FALSE;
     }
 
-  video_in = gst_element_get_static_pad (vqueue, "src");
+  video_in = gst_element_get_static_pad (h264caps, "src");
   gst_pad_add_probe (video_in, GST_PAD_PROBE_TYPE_BUFFER, on_video_into_muxer, self, NULL);
   return TRUE;
 }

@@ -888,6 +888,52 @@ tribuna_archive_list_sessions (TribunaArchive              *self,
                        "list sessions", error);
 }
 
+/* The columns a person may correct after the fact; the state and times are the engine's. */
+gboolean
+tribuna_archive_update_session (TribunaArchive        *self,
+                                const TribunaSession  *session,
+                                GError               **error)
+{
+  g_autoptr(TribunaStmt) stmt = NULL;
+  g_autoptr(TribunaSession) existing = NULL;
+  g_autofree char *clean_title = NULL;
+  g_autofree char *clean_place = NULL;
+
+  g_return_val_if_fail (TRIBUNA_IS_ARCHIVE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  clean_title = clean_text (session->title);
+  clean_place = clean_text (session->place);
+  if ((guint) session->type > TRIBUNA_SESSION_TYPE_OTHER)
+    return invalid (error, "%d is not a session type", session->type);
+  if (!check_text ("the session title", clean_title, TRUE, error)
+      || !check_text ("the place", clean_place, FALSE, error))
+    return FALSE;
+
+  existing = tribuna_archive_get_session (self, session->id, error);
+  if (existing == NULL)
+    return FALSE;
+
+  stmt = _tribuna_archive_prepare (self,
+                                   "UPDATE sessions SET type = ?, title = ?, place = ?, public = ?"
+                                   " WHERE id = ?", error);
+  if (stmt == NULL || !_tribuna_archive_begin (self, error))
+    return FALSE;
+
+  bind_text (stmt, 1, tribuna_session_type_to_code (session->type));
+  bind_text (stmt, 2, clean_title);
+  bind_text (stmt, 3, clean_place);
+  sqlite3_bind_int (stmt, 4, session->is_public ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 5, session->id);
+  if (!run (self, stmt, "update a session", error))
+    {
+      _tribuna_archive_rollback (self);
+      return FALSE;
+    }
+
+  return _tribuna_archive_commit (self, error);
+}
+
 static gboolean
 transition_allowed (TribunaSessionState from,
                     TribunaSessionState to)

@@ -69,6 +69,11 @@ TribunaSession    *tribuna_archive_get_session             (TribunaArchive      
 GPtrArray         *tribuna_archive_list_sessions           (TribunaArchive             *self,
                                                             const TribunaSessionFilter *filter,
                                                             GError                    **error);
+/* Corrects the type, title, place and public flag of the session @session->id (the other
+ * members are ignored); NOT_FOUND for an unknown id, INVALID for an empty title. */
+gboolean           tribuna_archive_update_session          (TribunaArchive             *self,
+                                                            const TribunaSession       *session,
+                                                            GError                    **error);
 /* planned → live | ended; live → ended | interrupted; interrupted → live | ended.
  * Setting the state it already has is a no-op; anything else is TRIBUNA_ARCHIVE_ERROR_STATE.
  * The first live sets started_us, ended sets ended_us. */

@@ -1170,6 +1170,8 @@ test_daemon_recording (void)
                       - g_array_index (recorded->flashes, double, 1);
     g_test_message ("in tribunad's recording the beep is %.1f ms after its flash",
                     recorded_offset * 1000);
+    /* The program keeps sound and picture together (the AAC priming is taken out). */
+    g_assert_cmpfloat (ABS (recorded_offset), <, FRAME_S);
   }
 
   dir = make_output_dir ();
@@ -1208,6 +1210,13 @@ test_daemon_recording (void)
           double flash = g_array_index (trace->flashes, double, i);
           gboolean found = FALSE;
 
+          /* A clip's sound starts at the first whole AAC frame, up to 21 ms after its
+           * first picture: a beep already under way there has no onset to find. */
+          if (flash + recorded_offset < trace->audio_start + SYNC_TOLERANCE_S)
+            {
+              g_assert_cmpuint (i, ==, 0);
+              continue;
+            }
           for (guint j = 0; j < trace->beeps->len; j++)
             found |= ABS (g_array_index (trace->beeps, double, j) - flash - recorded_offset)
                      < SYNC_TOLERANCE_S;

@@ -466,6 +466,50 @@ test_for_stops (Fixture       *fixture,
   g_assert_cmpfloat (decoded, <=, 6.0);
 }
 
+/* A file stands in for a camera: it plays in real time and starts again at its end, so
+ * a 3 s file recorded for 8 s gives 8 s of picture (no end, no faster than real time). */
+static void
+test_file_loops (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *media = g_build_filename (fixture->tmpdir, "short.mp4", NULL);
+  g_autofree char *config = g_build_filename (fixture->tmpdir, "tribuna.conf", NULL);
+  g_autofree char *contents = NULL;
+  const char *ffmpeg[] = {
+    "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+    "testsrc2=s=640x360:r=30:d=3", "-f", "lavfi", "-i", "sine=d=3:sample_rate=48000",
+    "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p",
+    "-c:a", "aac", "-shortest", media, NULL
+  };
+  const char *args[] = { "--config", config, "--data-dir", fixture->data_dir, "--record",
+                         "--for", "8", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *input = NULL;
+  g_autoptr(TribunaTestDecode) decode = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) ffmpeg, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  contents = g_strdup_printf ("[source Film]\nuri=file://%s\n", media);
+  g_assert_true (g_file_set_contents (config, contents, -1, &error));
+
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  g_assert_null (strstr (err, "cannot loop"));
+  g_assert_null (strstr (out, "source ended"));
+
+  input = recording_input (fixture->data_dir, NULL);
+  decode = tribuna_test_decode (input, &error);
+  g_assert_no_error (error);
+  g_test_message ("a 3 s file recorded for 8 s: %u frames, %.2f s of video",
+                  decode->video_frames, decode->video_duration);
+  g_assert_cmpfloat (decode->video_duration, >=, 7.0);
+  g_assert_cmpfloat (decode->video_duration, <=, 8.5);
+}
+
 /* Streaming ****************************************************************************/
 
 /* A leak may show a few characters of a key (a mask's tail), never half of it. */
@@ -564,6 +608,7 @@ main (int   argc,
   g_unsetenv ("JOURNAL_STREAM");
 
   ADD ("/daemon/cli/version", test_version, NULL);
+  ADD ("/daemon/source/file-loops", test_file_loops, NULL);
   ADD ("/daemon/cli/help", test_help, NULL);
   ADD ("/daemon/cli/unknown-flag", test_unknown_flag, NULL);
   ADD ("/daemon/cli/for-not-a-number", test_for_not_a_number, NULL);

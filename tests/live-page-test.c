@@ -10,8 +10,12 @@
  * video plays, and once private is turned on through the API the stream stops. Here the
  * server side is checked after it: the stream refused, its folder empty.
  *
- * The screenshot goes to the build directory, or with TRIBUNA_UPDATE_SCREENSHOTS=1 to
- * docs/screenshots/live-page.png. Without chromium, node or `npm ci` the test is skipped,
+ * /live/browser/archive records a public session the same way (an item, a private part,
+ * another item), ends it, serves it from a second tribunad, and tests/web/archive-page.mjs
+ * opens the shared link /archive/1#item=4: the video seeks to the item and plays.
+ *
+ * The screenshots go to the build directory, or with TRIBUNA_UPDATE_SCREENSHOTS=1 to
+ * docs/screenshots/live-page.png and archive-page.png. Without chromium, node or `npm ci` the test is skipped,
  * except in CI (CI set), where that is a failure: ./dev.sh deps installs all three.
  */
 #include "config.h"
@@ -306,6 +310,176 @@ test_live_page (void)
   tribuna_test_rm_rf (dir, NULL);
 }
 
+/* The archive: a public session recorded by one tribunad (item 2, a private part, item 4),
+ * ended by SIGTERM; then a second tribunad serves it, as the appliance does the next day,
+ * and tests/web/archive-page.mjs opens the shared link /archive/ID#item=4. */
+
+static char *
+archive_screenshot_path (void)
+{
+  if (g_getenv ("TRIBUNA_UPDATE_SCREENSHOTS") != NULL)
+    return g_build_filename (TRIBUNA_SOURCE_DIR, "docs", "screenshots", "archive-page.png",
+                             NULL);
+
+  return g_test_build_filename (G_TEST_BUILT, "archive-page.png", NULL);
+}
+
+static void
+mark (SoupSession *session,
+      const char  *base,
+      const char  *token,
+      const char  *what,
+      const char  *body)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/markers/%s", base, what);
+  g_autofree char *reply = NULL;
+
+  g_assert_cmpuint (call (session, "POST", url, token, body, &reply), ==, SOUP_STATUS_OK);
+}
+
+/* Records the session and returns the data directory; *token gets an operator's token. */
+static char *
+record_session (const char *config,
+                char      **token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaTestDaemon) daemon = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autofree char *dir = tribuna_test_make_tmpdir ("tribuna-archive-page-XXXXXX", &error);
+  g_autofree char *agenda = g_test_build_filename (G_TEST_DIST, "fixtures", "agendas",
+                                                   "kuvendi-2024-03-28.txt", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *http = NULL;
+  g_autofree char *base = NULL;
+  guint port;
+
+  g_assert_no_error (error);
+  {
+    const char *create[] = { "--data-dir", dir, "--create-admin", "drita", NULL };
+    const char *create_token[] = { "--data-dir", dir, "--create-token", "drita", NULL };
+
+    g_assert_cmpint (run_tribunad (create, PASSWORD "\n", &out), ==, 0);
+    g_assert_cmpint (run_tribunad (create_token, NULL, token), ==, 0);
+    g_strstrip (*token);
+  }
+
+  port = tribuna_test_free_port (&error);
+  g_assert_no_error (error);
+  http = g_strdup_printf ("127.0.0.1:%u", port);
+  base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  {
+    const char *args[] = {
+      "--config", config, "--data-dir", dir, "--session-type", "assembly",
+      "--title", "Seanca e rregullt e Kuvendit Komunal", "--agenda", agenda, "--http", http, NULL
+    };
+
+    daemon = tribuna_test_daemon_spawn (args, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (tribuna_test_daemon_wait_line (daemon, "live page: live", TIMEOUT_S));
+
+  tribuna_test_iterate_for (3.0);
+  mark (session, base, *token, "jump", "{\"number\": \"2\"}");
+  tribuna_test_iterate_for (6.0);
+  mark (session, base, *token, "private", "{\"on\": true}");
+  tribuna_test_iterate_for (3.0);
+  mark (session, base, *token, "private", "{\"on\": false}");
+  tribuna_test_iterate_for (1.0);
+  mark (session, base, *token, "jump", "{\"number\": \"" ITEM_NUMBER "\"}");
+  tribuna_test_iterate_for (12.0);
+
+  tribuna_test_daemon_signal (daemon, SIGTERM);
+  g_assert_cmpint (tribuna_test_daemon_wait_exit (daemon, TIMEOUT_S), ==, 0);
+  return g_steal_pointer (&dir);
+}
+
+static void
+test_archive_page (void)
+{
+  g_auto(Tools) tools = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaTestDaemon) daemon = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) node = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_dir = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *http = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *screenshot = archive_screenshot_path ();
+  g_autofree char *png = NULL;
+  g_auto(GStrv) lines = NULL;
+  Browser browser = { 0 };
+  gsize png_length = 0;
+  guint port;
+
+  if (g_getenv ("TRIBUNAD") == NULL)
+    {
+      g_test_skip ("TRIBUNAD is not set (run through meson test)");
+      return;
+    }
+  if (!find_tools (&tools))
+    return;
+
+  config_dir = tribuna_test_make_tmpdir ("tribuna-archive-conf-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (config_dir, "tribuna.conf", NULL);
+  g_assert_true (g_file_set_contents (config,
+                                      "[program]\nwidth=640\nheight=360\nframerate=15\n"
+                                      "video-bitrate=600\nencoder-preset=ultrafast\n"
+                                      "[recording]\nsegment-seconds=6\n", -1, NULL));
+  dir = record_session (config, &token);
+
+  port = tribuna_test_free_port (&error);
+  g_assert_no_error (error);
+  http = g_strdup_printf ("127.0.0.1:%u", port);
+  base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  {
+    const char *args[] = { "--config", config, "--data-dir", dir, "--http", http, NULL };
+
+    daemon = tribuna_test_daemon_spawn (args, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (tribuna_test_daemon_wait_line (daemon, "http: API on", TIMEOUT_S));
+
+  script = g_test_build_filename (G_TEST_DIST, "web", "archive-page.mjs", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "TRIBUNA_WEB_NODE_MODULES", tools.node_modules, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TRIBUNA_CHROMIUM", tools.chromium, TRUE);
+  /* The first session of a new archive is number 1. */
+  node = g_subprocess_launcher_spawn (launcher, &error, tools.node, script, base, "1",
+                                      ITEM_NUMBER, screenshot, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (node, NULL, NULL, on_browser_done, &browser);
+  if (!tribuna_test_wait_until (is_true, &browser.done, BROWSER_S))
+    {
+      g_subprocess_force_exit (node);
+      g_error ("the browser test did not end within %d s", BROWSER_S);
+    }
+  g_assert_no_error (browser.error);
+  lines = g_strsplit (browser.output ? browser.output : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_test_message ("browser| %s", lines[i]);
+  g_assert_true (g_subprocess_get_if_exited (node));
+  g_assert_cmpint (g_subprocess_get_exit_status (node), ==, 0);
+  g_assert_nonnull (strstr (browser.output, "PASSED"));
+
+  g_assert_true (g_file_get_contents (screenshot, &png, &png_length, NULL));
+  g_assert_cmpuint (png_length, >, 10000);
+  g_assert_cmpmem (png, 4, "\x89PNG", 4);
+  g_test_message ("screenshot: %s", screenshot);
+
+  tribuna_test_daemon_signal (daemon, SIGTERM);
+  g_assert_cmpint (tribuna_test_daemon_wait_exit (daemon, TIMEOUT_S), ==, 0);
+  g_free (browser.output);
+  tribuna_test_rm_rf (dir, NULL);
+  tribuna_test_rm_rf (config_dir, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -313,6 +487,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/live/browser/page", test_live_page);
+  g_test_add_func ("/live/browser/archive", test_archive_page);
 
   return g_test_run ();
 }

@@ -7,10 +7,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
 #include "tribuna-timeline.h"
+#include "tribuna-ts-index.h"
 #include "test-utils.h"
 
 #define SEC(n)  ((gint64) (n) * G_GINT64_CONSTANT (1000000000))
@@ -605,6 +609,147 @@ test_time_format (void)
   g_assert_cmpstr (hours, ==, "1:02:03");
 }
 
+/* TribunaTsIndex, on a transport stream written here packet by packet */
+
+#define TEST_PMT_PID   0x20
+#define TEST_VIDEO_PID 0x41
+#define TEST_AUDIO_PID 0x42
+
+static void
+append_packet (GByteArray   *ts,
+               guint         pid,
+               gboolean      unit_start,
+               gboolean      random_access,
+               const guint8 *payload,
+               gsize         length)
+{
+  guint8 packet[188];
+  gsize at = 4;
+
+  memset (packet, 0xFF, sizeof packet);
+  packet[0] = 0x47;
+  packet[1] = (unit_start ? 0x40 : 0) | ((pid >> 8) & 0x1F);
+  packet[2] = pid & 0xFF;
+  packet[3] = 0x10;                      /* payload only */
+  if (random_access)
+    {
+      packet[3] = 0x30;                  /* adaptation field and payload */
+      packet[4] = 1;
+      packet[5] = 0x40;                  /* random_access_indicator */
+      at = 6;
+    }
+  g_assert_cmpuint (at + length, <=, sizeof packet);
+  memcpy (packet + at, payload, length);
+  g_byte_array_append (ts, packet, sizeof packet);
+}
+
+static void
+append_psi (GByteArray *ts)
+{
+  /* pointer, table 0, length 13, ts id, version, sections, program 1 -> PMT, CRC (unchecked) */
+  static const guint8 pat[] = { 0, 0x00, 0xB0, 13, 0, 1, 0xC1, 0, 0,
+                                0, 1, 0xE0 | (TEST_PMT_PID >> 8), TEST_PMT_PID & 0xFF, 0, 0, 0, 0 };
+  /* pointer, table 2, length 23, program 1, PCR PID, no descriptors, AAC then H.264, CRC */
+  static const guint8 pmt[] = { 0, 0x02, 0xB0, 23, 0, 1, 0xC1, 0, 0, 0xE0, TEST_VIDEO_PID,
+                                0xF0, 0, 0x0F, 0xE0, TEST_AUDIO_PID, 0xF0, 0,
+                                0x1B, 0xE0, TEST_VIDEO_PID, 0xF0, 0, 0, 0, 0, 0 };
+
+  append_packet (ts, 0, TRUE, FALSE, pat, sizeof pat);
+  append_packet (ts, TEST_PMT_PID, TRUE, FALSE, pmt, sizeof pmt);
+}
+
+static void
+append_pes (GByteArray *ts,
+            guint       pid,
+            gboolean    keyframe,
+            guint64     pts)
+{
+  guint8 pes[14] = { 0, 0, 1, 0xE0, 0, 0, 0x80, 0x80, 5 };
+
+  pes[9] = 0x21 | ((pts >> 29) & 0x0E);
+  pes[10] = (pts >> 22) & 0xFF;
+  pes[11] = 0x01 | ((pts >> 14) & 0xFE);
+  pes[12] = (pts >> 7) & 0xFF;
+  pes[13] = 0x01 | ((pts << 1) & 0xFE);
+  append_packet (ts, pid, TRUE, keyframe, pes, sizeof pes);
+}
+
+static char *
+write_ts (GByteArray *ts)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("tribuna-ts-index-XXXXXX.ts", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, (const char *) ts->data, ts->len, &error));
+  return path;
+}
+
+static void
+test_ts_index (void)
+{
+  g_autoptr(GByteArray) ts = g_byte_array_new ();
+  g_autoptr(TribunaTsIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const guint64 wrap = G_GUINT64_CONSTANT (1) << 33;
+  const guint64 first = wrap - 90000;    /* a second before the 33-bit PTS wraps */
+
+  append_psi (ts);
+  append_pes (ts, TEST_VIDEO_PID, TRUE, first);
+  append_pes (ts, TEST_AUDIO_PID, TRUE, first);           /* not video: no keyframe */
+  append_pes (ts, TEST_VIDEO_PID, FALSE, first + 3000);   /* no random access: none */
+  append_psi (ts);
+  append_pes (ts, TEST_VIDEO_PID, TRUE, (first + 2 * 90000) % wrap);
+  g_byte_array_append (ts, (const guint8 *) "\x47torn", 5);   /* what kill -9 leaves */
+  path = write_ts (ts);
+
+  index = tribuna_ts_index_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tribuna_ts_index_get_header_size (index), ==, 2 * 188);
+  g_assert_cmpuint (tribuna_ts_index_get_size (index), ==, 8 * 188);
+  g_assert_cmpuint (tribuna_ts_index_get_n_keyframes (index), ==, 2);
+  g_assert_cmpuint (tribuna_ts_index_get_keyframe (index, 0)->offset, ==, 2 * 188);
+  g_assert_cmpint (tribuna_ts_index_get_keyframe (index, 0)->time_ns, ==, 0);
+  g_assert_cmpuint (tribuna_ts_index_get_keyframe (index, 1)->offset, ==, 7 * 188);
+  g_assert_cmpint (tribuna_ts_index_get_keyframe (index, 1)->time_ns, ==, 2 * G_USEC_PER_SEC * 1000);
+  g_unlink (path);
+}
+
+static void
+test_ts_index_bad (void)
+{
+  g_autoptr(GByteArray) no_keyframe = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "tribuna-no-such.ts", NULL);
+
+  g_assert_null (tribuna_ts_index_read (missing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  append_psi (no_keyframe);
+  append_pes (no_keyframe, TEST_VIDEO_PID, FALSE, 0);
+  path = write_ts (no_keyframe);
+  g_assert_null (tribuna_ts_index_read (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "no H.264 keyframe"));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, "#EXTM3U\n" "not a transport stream, not at all, "
+                                      "but long enough to hold one whole packet of 188 bytes: "
+                                      "................................................................"
+                                      "................................................................",
+                                      -1, NULL));
+  g_assert_null (tribuna_ts_index_read (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "no sync byte at offset 0"));
+  g_unlink (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -622,6 +767,8 @@ main (int    argc,
   g_test_add_func ("/recordings/timeline/chapters/webvtt", test_chapters_webvtt);
   g_test_add_func ("/recordings/timeline/chapters/json", test_chapters_json);
   g_test_add_func ("/recordings/timeline/time-format", test_time_format);
+  g_test_add_func ("/recordings/ts-index/keyframes", test_ts_index);
+  g_test_add_func ("/recordings/ts-index/bad", test_ts_index_bad);
 
   return g_test_run ();
 }

@@ -166,16 +166,13 @@ bad_filter (TribunaHttpRequest *request,
   return FALSE;
 }
 
-static gboolean
-read_filter (TribunaHttpRequest   *request,
-             TribunaSessionFilter *filter,
-             gboolean             *by_state,
-             TribunaSessionState  *state,
-             int                  *is_public)
+/* The session filter both lists share (the staff's and the public archive's): ?type=,
+ * ?from= and ?to=. FALSE after answering 400. */
+gboolean
+_tribuna_http_read_session_filter (TribunaHttpRequest   *request,
+                                   TribunaSessionFilter *filter)
 {
   const char *type = _tribuna_http_request_get_query (request, "type");
-  const char *state_text = _tribuna_http_request_get_query (request, "state");
-  const char *public_text = _tribuna_http_request_get_query (request, "public");
 
   filter->from_date = _tribuna_http_request_get_query (request, "from");
   filter->to_date = _tribuna_http_request_get_query (request, "to");
@@ -192,6 +189,21 @@ read_filter (TribunaHttpRequest   *request,
   if ((filter->from_date != NULL && !is_date (filter->from_date))
       || (filter->to_date != NULL && !is_date (filter->to_date)))
     return bad_filter (request, "from and to are dates, YYYY-MM-DD");
+  return TRUE;
+}
+
+static gboolean
+read_filter (TribunaHttpRequest   *request,
+             TribunaSessionFilter *filter,
+             gboolean             *by_state,
+             TribunaSessionState  *state,
+             int                  *is_public)
+{
+  const char *state_text = _tribuna_http_request_get_query (request, "state");
+  const char *public_text = _tribuna_http_request_get_query (request, "public");
+
+  if (!_tribuna_http_read_session_filter (request, filter))
+    return FALSE;
   *by_state = state_text != NULL;
   if (state_text != NULL && !tribuna_session_state_from_code (state_text, state))
     return bad_filter (request, "state must be one of planned, live, ended, interrupted");
@@ -352,6 +364,73 @@ create_session (TribunaHttpRequest *request)
 
   object = _tribuna_http_session_json (session);
   _tribuna_http_respond_object (request, SOUP_STATUS_CREATED, object);
+}
+
+/* What a person may correct; publishing a session (public) is what puts its recording on
+ * /archive. Members left out keep their value; "place": null clears it. */
+static gboolean
+read_session_changes (TribunaHttpRequest *request,
+                      JsonObject         *body,
+                      TribunaSession     *session)
+{
+  const char *type_text = NULL, *title = NULL, *place = NULL;
+  gboolean present = FALSE;
+
+  if (!_tribuna_http_get_string (request, body, "type", FALSE, 32, &type_text)
+      || !_tribuna_http_get_string (request, body, "title", FALSE, MAX_TITLE_CHARS, &title)
+      || !_tribuna_http_get_string (request, body, "place", FALSE, MAX_TITLE_CHARS, &place)
+      || !_tribuna_http_get_boolean (request, body, "public", FALSE, &session->is_public,
+                                     &present))
+    return FALSE;
+
+  if (type_text != NULL && !tribuna_session_type_from_code (type_text, &session->type))
+    {
+      g_autofree char *codes = tribuna_session_type_list_codes ();
+
+      _tribuna_http_respond_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
+                                   "“type” must be one of %s", codes);
+      return FALSE;
+    }
+  if (title != NULL)
+    {
+      g_free (session->title);
+      session->title = g_strdup (title);
+    }
+  if (json_object_has_member (body, "place"))
+    {
+      g_free (session->place);
+      session->place = g_strdup (place);
+    }
+  return TRUE;
+}
+
+static void
+update_session (TribunaHttpRequest *request)
+{
+  static const char * const allowed[] = { "type", "title", "place", "public", NULL };
+  g_autoptr(JsonObject) body = _tribuna_http_read_object (request, allowed);
+  g_autoptr(TribunaSession) session = NULL;
+  g_autoptr(TribunaSession) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  TribunaArchive *archive = tribuna_engine_get_archive (request->server->engine);
+  gint64 id;
+
+  if (body == NULL)
+    return;
+  session = load_session (request, &id);
+  if (session == NULL || !read_session_changes (request, body, session))
+    return;
+
+  if (!tribuna_engine_update_session (request->server->engine, session, &error)
+      || !(updated = tribuna_archive_get_session (archive, id, &error)))
+    {
+      _tribuna_http_respond_gerror (request, error);
+      return;
+    }
+
+  object = _tribuna_http_session_json (updated);
+  _tribuna_http_respond_object (request, SOUP_STATUS_OK, object);
 }
 
 /* Agendas: the file itself is the body. */
@@ -637,6 +716,7 @@ static const TribunaHttpRoute routes[] = {
   { "POST", "sessions", TRIBUNA_HTTP_ACCESS_EDIT, create_session, 0 },
   { "POST", "sessions/current/end", TRIBUNA_HTTP_ACCESS_CONTROL, end_session, 0 },
   { "GET", "sessions/:id", TRIBUNA_HTTP_ACCESS_READ, get_session, 0 },
+  { "PATCH", "sessions/:id", TRIBUNA_HTTP_ACCESS_EDIT, update_session, 0 },
   { "POST", "sessions/:id/agenda", TRIBUNA_HTTP_ACCESS_EDIT, import_agenda,
     TRIBUNA_HTTP_MAX_AGENDA_BYTES },
   { "POST", "sessions/:id/start", TRIBUNA_HTTP_ACCESS_CONTROL, start_session, 0 },

@@ -31,6 +31,7 @@ struct _TribunaHttpEvents
   gulong                       recorder_handler;
   guint                        flush_id;
   guint                        keepalive_id;
+  int                          clip_percent;   /* the last clip progress sent */
 };
 
 /* An open stream, and a watch on its socket: a client that goes says nothing, and
@@ -285,6 +286,30 @@ on_hls_notify (TribunaHlsOutput  *hls,
   mark (self, "live", NULL);
 }
 
+/* Progress moves with every frame: a client hears of each whole percent. */
+static void
+on_clip_progress (TribunaClipExport *export,
+                  GParamSpec        *pspec,
+                  TribunaHttpEvents *self)
+{
+  int percent = (int) (tribuna_clip_export_get_progress (export) * 100);
+
+  if (percent == self->clip_percent)
+    return;
+  self->clip_percent = percent;
+  mark (self, "clips", NULL);
+}
+
+void
+tribuna_http_events_notify (TribunaHttpEvents *self,
+                            const char        *kind,
+                            const char        *name)
+{
+  g_return_if_fail (TRIBUNA_IS_HTTP_EVENTS (self));
+
+  mark (self, kind, name);
+}
+
 static gboolean
 on_keepalive (gpointer user_data)
 {
@@ -399,6 +424,7 @@ tribuna_http_events_dispose (GObject *object)
       if (tribuna_engine_get_hls_output (self->engine) != NULL)
         g_signal_handlers_disconnect_by_data (tribuna_engine_get_hls_output (self->engine), self);
       g_signal_handlers_disconnect_by_data (tribuna_engine_get_destinations (self->engine), self);
+      g_signal_handlers_disconnect_by_data (tribuna_engine_get_clip_export (self->engine), self);
     }
   g_clear_object (&self->engine);
 
@@ -453,6 +479,8 @@ tribuna_http_events_new (TribunaEngine               *engine,
                     G_CALLBACK (on_hls_notify), self);
   g_signal_connect (tribuna_engine_get_destinations (engine), "items-changed",
                     G_CALLBACK (on_destinations_changed), self);
+  g_signal_connect (tribuna_engine_get_clip_export (engine), "notify::progress",
+                    G_CALLBACK (on_clip_progress), self);
   watch_destinations (self);
   watch_recorder (self);
 

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 #define TRIBUNA_HTTP_EVENTS_MAX_UNSENT (1024 * 1024)
 
 /* The JSON data of one event: @kind is "program", "recorder", "on-air", "error",
- * "session", "live" (the HLS output's state), "destinations" or "destination" (then @name
- * is the destination's). NULL: nothing is sent for it. */
+ * "session", "live" (the HLS output's state), "clips" (clip jobs and their progress),
+ * "destinations" or "destination" (then @name is the destination's). NULL: nothing is sent for it. */
 typedef char *(*TribunaHttpEventsFormatFunc) (const char *kind,
                                               const char *name,
                                               gpointer    user_data);
@@ -37,6 +37,11 @@ void               tribuna_http_events_add_client    (TribunaHttpEvents         
                                                       SoupServerMessage            *msg,
                                                       const char                   *first);
 guint              tribuna_http_events_get_n_clients (TribunaHttpEvents            *self);
+/* A change the engine's signals do not show ("clips": a clip job was queued, cancelled or
+ * ended), sent like the others. */
+void               tribuna_http_events_notify        (TribunaHttpEvents            *self,
+                                                      const char                   *kind,
+                                                      const char                   *name);
 void               tribuna_http_events_close_all     (TribunaHttpEvents            *self);
 
 G_END_DECLS

@@ -37,6 +37,10 @@ struct _TribunaHttpServer
   GHashTable         *assets;         /* the page's files, as sent (tribuna-http-public.c) */
   SoupServer         *soup;
   GPtrArray          *secrets;        /* every stream key we know, to keep out of replies */
+  GPtrArray          *clip_jobs;      /* clip exports asked for (tribuna-http-api-clips.c) */
+  GMutex              ts_indexes_lock;
+  GHashTable         *ts_indexes;     /* segment path -> TribunaTsIndex or NULL (tribuna-http-archive.c) */
+  guint               clip_job_serial;
 
   gboolean            tls;
   guint               port;
@@ -74,12 +78,49 @@ const TribunaHttpRoute *_tribuna_http_control_routes       (void);
 const TribunaHttpRoute *_tribuna_http_sessions_routes      (void);
 const TribunaHttpRoute *_tribuna_http_accounts_routes      (void);
 const TribunaHttpRoute *_tribuna_http_public_routes        (void);
+const TribunaHttpRoute *_tribuna_http_clips_routes         (void);
 
 /* tribuna-http-public.c: "/", "/static/…" and "/live/…" (TRUE when @msg was one of them,
  * and is answered). */
 void        _tribuna_http_public_init             (TribunaHttpServer   *self);
 gboolean    _tribuna_http_public_handle           (TribunaHttpServer   *self,
                                                    SoupServerMessage   *msg);
+
+/* Shared with tribuna-http-archive.c: the page's headers (its CSP, @cache_control), a
+ * complete 200 reply, a compiled-in asset by name, and the one rule for names in paths. */
+void        _tribuna_http_public_add_headers      (TribunaHttpServer   *self,
+                                                   SoupServerMessage   *msg,
+                                                   const char          *cache_control);
+void        _tribuna_http_public_send_bytes       (SoupServerMessage   *msg,
+                                                   const char          *content_type,
+                                                   GBytes              *bytes);
+void        _tribuna_http_public_serve_asset      (TribunaHttpServer   *self,
+                                                   SoupServerMessage   *msg,
+                                                   const char          *name,
+                                                   const char          *content_type,
+                                                   const char          *cache_control);
+gboolean    _tribuna_http_public_is_plain_name    (const char          *name);
+
+/* tribuna-http-archive.c: "/archive…" (the page, published recordings and clips), and the
+ * routes of GET /api/v1/public/archive… */
+void        _tribuna_http_archive_handle          (TribunaHttpServer   *self,
+                                                   SoupServerMessage   *msg,
+                                                   const char          *path);
+const TribunaHttpRoute *_tribuna_http_archive_routes (void);
+/* Sends the file at @path (inside the data directory) mapped, as @content_type. */
+void        _tribuna_http_send_file               (TribunaHttpServer   *self,
+                                                   SoupServerMessage   *msg,
+                                                   const char          *path,
+                                                   const char          *content_type,
+                                                   const char          *cache_control);
+/* A clip's file, when it lies inside the data directory (else NULL). */
+char       *_tribuna_http_clip_file               (TribunaHttpServer   *self,
+                                                   const TribunaClip   *clip);
+
+/* tribuna-http-api-clips.c: cancels the clip jobs still running and forgets them all;
+ * every job as GET /clips/jobs shows it (for the "clips" event). */
+void        _tribuna_http_clips_clear             (TribunaHttpServer   *self);
+JsonArray  *_tribuna_http_clip_jobs_json          (TribunaHttpServer   *self);
 
 /* tribuna-http-server.c */
 void        _tribuna_http_server_refresh_secrets  (TribunaHttpServer   *self);
@@ -90,6 +131,8 @@ gboolean    _tribuna_http_server_is_tls           (TribunaHttpServer   *self);
 
 /* Requests answered later: pause() in the handler, then answer and resume(), which frees
  * the request. A client that left meanwhile is noticed and nothing is sent. */
+gboolean    _tribuna_http_read_session_filter     (TribunaHttpRequest  *request,
+                                                   TribunaSessionFilter *filter);
 void        _tribuna_http_request_pause           (TribunaHttpRequest  *request);
 void        _tribuna_http_request_resume          (TribunaHttpRequest  *request);
 void        _tribuna_http_request_free            (TribunaHttpRequest  *request);

@@ -64,6 +64,8 @@ static const struct {
   { "icon.svg", "image/svg+xml" },
   { "hls.min.js", "text/javascript; charset=utf-8" },
   { "hls.worker.js", "text/javascript; charset=utf-8" },
+  { "archive.js", "text/javascript; charset=utf-8" },
+  { "archive.css", "text/css; charset=utf-8" },
 };
 
 /* An asset as sent: the bytes, gzipped once (a phone on a slow link gets a third of
@@ -136,10 +138,10 @@ load_asset (TribunaHttpServer *self,
 
 /* Replies */
 
-static void
-add_page_headers (TribunaHttpServer *self,
-                  SoupServerMessage *msg,
-                  const char        *cache_control)
+void
+_tribuna_http_public_add_headers (TribunaHttpServer *self,
+                                  SoupServerMessage *msg,
+                                  const char        *cache_control)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
@@ -148,10 +150,10 @@ add_page_headers (TribunaHttpServer *self,
   soup_message_headers_replace (headers, "Cache-Control", cache_control);
 }
 
-static void
-send_bytes (SoupServerMessage *msg,
-            const char        *content_type,
-            GBytes            *bytes)
+void
+_tribuna_http_public_send_bytes (SoupServerMessage *msg,
+                                 const char        *content_type,
+                                 GBytes            *bytes)
 {
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
 
@@ -191,12 +193,12 @@ etag_matches (SoupServerMessage *msg,
   return wanted != NULL && (soup_header_contains (wanted, etag) || g_str_equal (wanted, "*"));
 }
 
-static void
-serve_asset (TribunaHttpServer *self,
-             SoupServerMessage *msg,
-             const char        *name,
-             const char        *content_type,
-             const char        *cache_control)
+void
+_tribuna_http_public_serve_asset (TribunaHttpServer *self,
+                                  SoupServerMessage *msg,
+                                  const char        *name,
+                                  const char        *content_type,
+                                  const char        *cache_control)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   Asset *asset = load_asset (self, name);
@@ -209,7 +211,7 @@ serve_asset (TribunaHttpServer *self,
     }
 
   gzipped = asset->gzipped != NULL && accepts_gzip (msg);
-  add_page_headers (self, msg, cache_control);
+  _tribuna_http_public_add_headers (self, msg, cache_control);
   soup_message_headers_replace (headers, "Vary", "Accept-Encoding");
   soup_message_headers_replace (headers, "ETag", gzipped ? asset->gzipped_etag : asset->etag);
   if (etag_matches (msg, gzipped ? asset->gzipped_etag : asset->etag))
@@ -220,15 +222,15 @@ serve_asset (TribunaHttpServer *self,
 
   if (gzipped)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
-  send_bytes (msg, content_type, gzipped ? asset->gzipped : asset->plain);
+  _tribuna_http_public_send_bytes (msg, content_type, gzipped ? asset->gzipped : asset->plain);
 }
 
 /* Names */
 
 /* One segment of [A-Za-z0-9._-], not starting with ".": no separator, no escape, no dot
  * segment can get through, whatever comes after. */
-static gboolean
-is_plain_name (const char *name)
+gboolean
+_tribuna_http_public_is_plain_name (const char *name)
 {
   gsize length = strlen (name);
 
@@ -249,13 +251,14 @@ serve_static (TribunaHttpServer *self,
               SoupServerMessage *msg,
               const char        *name)
 {
-  if (is_plain_name (name))
+  if (_tribuna_http_public_is_plain_name (name))
     {
       for (guint i = 0; i < G_N_ELEMENTS (assets); i++)
         {
           if (g_str_equal (assets[i].name, name))
             {
-              serve_asset (self, msg, name, assets[i].content_type, ASSET_CACHE);
+              _tribuna_http_public_serve_asset (self, msg, name, assets[i].content_type,
+                                                ASSET_CACHE);
               return;
             }
         }
@@ -296,8 +299,8 @@ serve_playlist (TribunaHttpServer *self,
     }
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  add_page_headers (self, msg, PLAYLIST_CACHE);
-  send_bytes (msg, "application/vnd.apple.mpegurl", bytes);
+  _tribuna_http_public_add_headers (self, msg, PLAYLIST_CACHE);
+  _tribuna_http_public_send_bytes (msg, "application/vnd.apple.mpegurl", bytes);
 }
 
 static void
@@ -329,8 +332,8 @@ serve_segment (TribunaHttpServer *self,
     }
 
   bytes = g_mapped_file_get_bytes (file);
-  add_page_headers (self, msg, SEGMENT_CACHE);
-  send_bytes (msg, "video/mp2t", bytes);
+  _tribuna_http_public_add_headers (self, msg, SEGMENT_CACHE);
+  _tribuna_http_public_send_bytes (msg, "video/mp2t", bytes);
 }
 
 static void
@@ -340,7 +343,7 @@ serve_live (TribunaHttpServer *self,
 {
   TribunaHlsOutput *hls = tribuna_engine_get_hls_output (self->engine);
 
-  if (!is_plain_name (name))
+  if (!_tribuna_http_public_is_plain_name (name))
     {
       send_error (self, msg, SOUP_STATUS_NOT_FOUND, "not-found", "there is nothing here");
       return;
@@ -376,8 +379,10 @@ _tribuna_http_public_handle (TribunaHttpServer *self,
   const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
   const char *method = soup_server_message_get_method (msg);
   gboolean is_page = g_str_equal (path, "/");
+  gboolean is_archive = g_str_equal (path, "/archive") || g_str_has_prefix (path, "/archive/");
 
-  if (!is_page && !g_str_has_prefix (path, STATIC_PATH) && !g_str_has_prefix (path, LIVE_PATH))
+  if (!is_page && !is_archive && !g_str_has_prefix (path, STATIC_PATH)
+      && !g_str_has_prefix (path, LIVE_PATH))
     return FALSE;
 
   if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
@@ -389,8 +394,11 @@ _tribuna_http_public_handle (TribunaHttpServer *self,
       return TRUE;
     }
 
-  if (is_page)
-    serve_asset (self, msg, "index.html", "text/html; charset=utf-8", PAGE_CACHE);
+  if (is_archive)
+    _tribuna_http_archive_handle (self, msg, path);
+  else if (is_page)
+    _tribuna_http_public_serve_asset (self, msg, "index.html", "text/html; charset=utf-8",
+                                      PAGE_CACHE);
   else if (g_str_has_prefix (path, STATIC_PATH))
     serve_static (self, msg, path + strlen (STATIC_PATH));
   else

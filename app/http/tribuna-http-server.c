@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tribuna-http-private.h"
+#include "tribuna-ts-index.h"
 
 G_DEFINE_FINAL_TYPE (TribunaHttpServer, tribuna_http_server, G_TYPE_OBJECT)
 G_DEFINE_QUARK (tribuna-http-error-quark, tribuna_http_error)
@@ -35,6 +36,8 @@ static const RoutesFunc route_tables[] = {
   _tribuna_http_sessions_routes,
   _tribuna_http_accounts_routes,
   _tribuna_http_public_routes,
+  _tribuna_http_archive_routes,
+  _tribuna_http_clips_routes,
 };
 
 /* Secrets */
@@ -471,6 +474,7 @@ tribuna_http_server_dispose (GObject *object)
   TribunaHttpServer *self = (TribunaHttpServer *) object;
 
   tribuna_http_server_stop (self);
+  _tribuna_http_clips_clear (self);
   g_clear_object (&self->events);
   g_clear_object (&self->public_events);
   g_clear_pointer (&self->assets, g_hash_table_unref);
@@ -488,6 +492,8 @@ tribuna_http_server_finalize (GObject *object)
   TribunaHttpServer *self = (TribunaHttpServer *) object;
 
   g_clear_pointer (&self->secrets, g_ptr_array_unref);
+  g_clear_pointer (&self->ts_indexes, g_hash_table_unref);
+  g_mutex_clear (&self->ts_indexes_lock);
 
   G_OBJECT_CLASS (tribuna_http_server_parent_class)->finalize (object);
 }
@@ -505,6 +511,9 @@ static void
 tribuna_http_server_init (TribunaHttpServer *self)
 {
   self->secrets = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->ts_indexes_lock);
+  self->ts_indexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) tribuna_ts_index_free);
 }
 
 TribunaHttpServer *

@@ -28,6 +28,7 @@
       'starting': 'Transmetimi po fillon…',
       'unsupported': 'Ky shfletues nuk mund ta luajë transmetimin. Provoni një shfletues tjetër.',
       'switch': 'English',
+      'archive-link': 'Arkivi',
       'types': {
         'assembly': 'Seanca e Kuvendit Komunal',
         'kpf': 'Mbledhja e Komitetit për Politikë dhe Financa',
@@ -55,6 +56,7 @@
       'starting': 'The stream is starting…',
       'unsupported': 'This browser cannot play the stream. Please try another browser.',
       'switch': 'Shqip',
+      'archive-link': 'Archive',
       'types': {
         'assembly': 'Municipal Assembly session',
         'kpf': 'Policy and Finance Committee',
