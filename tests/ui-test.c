@@ -464,7 +464,8 @@ no_session (gpointer data)
 static void
 test_open_session_and_agenda (void)
 {
-  TribunaSessionPanel *panel = TRIBUNA_SESSION_PANEL (tribuna_window_get_session_panel (console.window));
+  TribunaSessionPanel *panel =
+    TRIBUNA_SESSION_PANEL (tribuna_window_get_session_panel (console.window));
   g_autofree char *agenda = g_test_build_filename (G_TEST_DIST, "fixtures", "agendas",
                                                    "kpf-2024-06-13.csv", NULL);
   g_autoptr(GError) error = NULL;
@@ -551,11 +552,11 @@ static gboolean
 program_previewed (gpointer data)
 {
   TribunaMultiview *multiview = TRIBUNA_MULTIVIEW (tribuna_window_get_multiview (console.window));
+  TribunaSourceTile *tile = tribuna_multiview_get_tile (multiview, 1);
+  TribunaPreviewPaintable *program = tribuna_multiview_get_program_paintable (multiview);
 
-  return tribuna_preview_paintable_get_texture (
-           tribuna_multiview_get_program_paintable (multiview)) != NULL
-         && tribuna_preview_paintable_get_texture (
-              tribuna_source_tile_get_paintable (tribuna_multiview_get_tile (multiview, 1))) != NULL;
+  return tribuna_preview_paintable_get_texture (program) != NULL
+         && tribuna_preview_paintable_get_texture (tribuna_source_tile_get_paintable (tile)) != NULL;
 }
 
 static gboolean
@@ -1085,6 +1086,7 @@ test_archive_clip (void)
 {
   g_autoptr(GtkWidget) window = NULL;
   TribunaArchiveWindow *archive;
+  GdkPaintable *thumbnail;
   g_autoptr(TribunaTestMedia) media = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1121,8 +1123,8 @@ test_archive_clip (void)
   g_assert_cmpfloat (media->duration, >, 0.5);
   /* The export's thumbnail is shown, at the clip's size. */
   g_assert_nonnull (tribuna_archive_window_get_thumbnail (archive));
-  g_assert_cmpint (gdk_paintable_get_intrinsic_width (tribuna_archive_window_get_thumbnail (archive)),
-                   ==, (int) media->width);
+  thumbnail = tribuna_archive_window_get_thumbnail (archive);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), ==, (int) media->width);
 
   /* Cancelled at once: said so, nothing new written. */
   tribuna_archive_window_set_range (archive, "0:00", "0:04");

@@ -87,7 +87,9 @@ read_date (TribunaArchiveWindow  *self,
   date = g_date_time_new_from_iso8601 (iso, NULL);
   if (date == NULL || strlen (text) != 10)
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a date like 2024-03-28"), text);
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("“%s” is not a date like 2024-03-28"), text);
 
       show_message (self, self->filter_error, message);
       return FALSE;
@@ -176,9 +178,8 @@ make_item_row (const TribunaItemRange *range)
   GtkWidget *title = gtk_label_new (label);
   g_autofree char *start = range->start_ns >= 0
                            ? tribuna_format_elapsed (range->start_ns / GST_SECOND) : NULL;
-  g_autofree char *length = range->start_ns >= 0
-                            ? tribuna_format_elapsed ((range->end_ns - range->start_ns) / GST_SECOND)
-                            : NULL;
+  gint64 length_s = (range->end_ns - range->start_ns) / GST_SECOND;
+  g_autofree char *length = range->start_ns >= 0 ? tribuna_format_elapsed (length_s) : NULL;
   g_autofree char *times = start ? g_strdup_printf (_("at %s, %s long"), start, length)
                                  : g_strdup (_("not taken up"));
   GtkWidget *when = gtk_label_new (times);
@@ -306,14 +307,14 @@ on_progress (TribunaClipExport    *export,
 {
   double remaining = tribuna_clip_export_get_remaining_seconds (export);
   g_autofree char *text = NULL;
+  double percent;
 
   if (self->cancellable == NULL)
     return;
   gtk_progress_bar_set_fraction (self->progress_bar, tribuna_clip_export_get_progress (export));
-  text = remaining >= 0 ? g_strdup_printf (_("%.0f %% — about %.0f s left"),
-                                           100 * tribuna_clip_export_get_progress (export),
-                                           remaining)
-                        : g_strdup_printf ("%.0f %%", 100 * tribuna_clip_export_get_progress (export));
+  percent = 100 * tribuna_clip_export_get_progress (export);
+  text = remaining >= 0 ? g_strdup_printf (_("%.0f %% — about %.0f s left"), percent, remaining)
+                        : g_strdup_printf ("%.0f %%", percent);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Readings come from the engine's "levels" signal (20 a second a source, on the main
- * context, while the strip is shown: it enables the engine's meters when mapped); mute and gain go back through the engine, and follow its sources' properties,
- * so the HTTP API changing a gain moves the slider here too.
+ * context, while the strip is shown: it enables the engine's meters when mapped); mute and
+ * gain go back through the engine, and follow its sources' properties, so the HTTP API
+ * changing a gain moves the slider here too.
  */
 #define G_LOG_DOMAIN "tribuna-audio-strip"
 

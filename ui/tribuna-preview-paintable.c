@@ -105,11 +105,11 @@ static void
 replace_texture (TribunaPreviewPaintable *self,
                  GdkTexture              *texture)
 {
-  gboolean resized = (self->texture == NULL) != (texture == NULL)
-                     || (texture != NULL
-                         && (gdk_texture_get_width (texture) != gdk_texture_get_width (self->texture)
-                             || gdk_texture_get_height (texture)
-                                != gdk_texture_get_height (self->texture)));
+  gboolean resized = (self->texture == NULL) != (texture == NULL);
+
+  if (texture != NULL && self->texture != NULL)
+    resized = gdk_texture_get_width (texture) != gdk_texture_get_width (self->texture)
+              || gdk_texture_get_height (texture) != gdk_texture_get_height (self->texture);
 
   g_set_object (&self->texture, texture);
   if (resized)

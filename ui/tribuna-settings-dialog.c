@@ -174,13 +174,22 @@ clear_destination_errors (TribunaSettingsDialog *self)
   set_field_error (self, "key", NULL);
 }
 
+/* Failures that belong to no field (the file, the engine). */
+static void
+show_file_error (TribunaSettingsDialog *self,
+                 const GError          *error)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+}
+
 /* The destinations list */
 
 static gboolean
 is_configured (TribunaSettingsDialog *self,
                const char            *name)
 {
-  GPtrArray *configured = tribuna_config_get_destinations (tribuna_engine_get_config (self->engine));
+  TribunaConfig *engine_config = tribuna_engine_get_config (self->engine);
+  GPtrArray *configured = tribuna_config_get_destinations (engine_config);
 
   for (guint i = 0; i < configured->len; i++)
     {
@@ -208,12 +217,12 @@ tribuna_settings_dialog_remove_destination (TribunaSettingsDialog *self,
   if (tribuna_engine_find_destination (self->engine, name) != NULL
       && !tribuna_engine_remove_destination (self->engine, name, &error))
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      show_file_error (self, error);
       return FALSE;
     }
   if (!tribuna_accounts_delete_destination (self->accounts, name, &error))
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      show_file_error (self, error);
       return FALSE;
     }
   reload_destinations (self);
@@ -242,7 +251,8 @@ add_destination_row (TribunaSettingsDialog *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   subtitle = from_config
-             ? g_strdup_printf (_("%s — from the configuration file; change it there"), masked_url)
+             ? g_strdup_printf (_("%s — from the configuration file; change it there"),
+                                masked_url)
              : g_strdup (masked_url);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
@@ -295,7 +305,8 @@ reload_destinations (TribunaSettingsDialog *self)
       const char *name = tribuna_destination_get_name (destination);
 
       add_destination_row (self, name, tribuna_destination_get_masked_url (destination),
-                           is_configured (self, name), tribuna_destination_get_wanted (destination));
+                           is_configured (self, name),
+                           tribuna_destination_get_wanted (destination));
     }
   add_stored_rows (self);
 }
@@ -500,7 +511,7 @@ tribuna_settings_dialog_save_program (TribunaSettingsDialog *self)
       return TRUE;
     }
   if (error != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+    show_file_error (self, error);
   return FALSE;
 }
 
@@ -552,13 +563,6 @@ fill_program (TribunaSettingsDialog *self)
  * program too (issue #4's engine takes sources while it runs). */
 
 static void reload_sources (TribunaSettingsDialog *self);
-
-static void
-show_file_error (TribunaSettingsDialog *self,
-                 const GError          *error)
-{
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
-}
 
 static gboolean
 edit_remove_source (GKeyFile  *key_file,

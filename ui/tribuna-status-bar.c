@@ -69,7 +69,8 @@ static void
 update_disk (TribunaStatusBar *self)
 {
   TribunaConfig *config = tribuna_engine_get_config (self->engine);
-  guint kbps = tribuna_config_get_video_bitrate (config) + tribuna_config_get_audio_bitrate (config);
+  guint kbps = tribuna_config_get_video_bitrate (config)
+               + tribuna_config_get_audio_bitrate (config);
   double hours = tribuna_format_recording_hours (free_bytes (self), kbps);
   TribunaRecorder *recorder = tribuna_engine_get_recorder (self->engine);
   g_autofree char *text = NULL;

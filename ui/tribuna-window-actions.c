@@ -609,10 +609,10 @@ add_vision_keys (TribunaWindow *self)
                       gtk_named_action_new ("win.fade")));
   for (int n = 1; n <= 9; n++)
     {
-      GtkShortcut *shortcut =
-        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_0 + n, 0),
-                                                       gtk_keyval_trigger_new (GDK_KEY_KP_0 + n, 0)),
-                          gtk_named_action_new ("win.select-source"));
+      GtkShortcutTrigger *keys = gtk_alternative_trigger_new (
+                                   gtk_keyval_trigger_new (GDK_KEY_0 + n, 0),
+                                   gtk_keyval_trigger_new (GDK_KEY_KP_0 + n, 0));
+      GtkShortcut *shortcut = gtk_shortcut_new (keys, gtk_named_action_new ("win.select-source"));
 
       gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (n));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);

@@ -277,13 +277,13 @@ on_program_state (TribunaEngine *engine,
                   TribunaWindow *self)
 {
   g_autoptr(GError) error = NULL;
+  const char *reason;
 
   if (tribuna_engine_get_program_state (engine) != TRIBUNA_PROGRAM_FAILED)
     return;
+  reason = tribuna_engine_get_last_error (engine);
   error = g_error_new (TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_NOT_RUNNING,
-                       _("The program stopped: %s"),
-                       tribuna_engine_get_last_error (engine) ? tribuna_engine_get_last_error (engine)
-                                                              : _("no reason given"));
+                       _("The program stopped: %s"), reason ? reason : _("no reason given"));
   _tribuna_window_toast_error (self, error);
 }
 
