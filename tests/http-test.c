@@ -310,6 +310,7 @@ world_setup (void)
   text = g_strdup_printf ("[program]\nwidth=320\nheight=180\nframerate=15\nvideo-bitrate=300\n"
                           "encoder-preset=ultrafast\n"
                           "[recording]\nsegment-seconds=2\n"
+                          "[source Salla]\nuri=test:smpte\n[source Foltorja]\nuri=test:ball\n"
                           "[destination Konfig]\nurl=rtmp://127.0.0.1:%u/live\nkey=" CONFIG_KEY
                           "\nenabled=false\n",
                           tribuna_test_nginx_get_rtmp_port (world.nginx));
@@ -819,6 +820,7 @@ test_access_matrix (void)
     _tribuna_http_control_routes, _tribuna_http_sessions_routes,
     _tribuna_http_accounts_routes, _tribuna_http_public_routes,
     _tribuna_http_archive_routes, _tribuna_http_clips_routes,
+    _tribuna_http_sources_routes,
   };
   guint n = 0;
 
@@ -1556,6 +1558,191 @@ test_event_stream (void)
   /* A client that goes is forgotten. */
   close_stream (stream);
   g_assert_true (tribuna_test_wait_until (no_clients, NULL, TIMEOUT_S));
+}
+
+/* Sources and the program: the mixer, remotely */
+
+static JsonObject *
+mixer_program (Reply *reply)
+{
+  return json_object_get_object_member (object_of (reply), "program");
+}
+
+static JsonObject *
+mixer_source (Reply      *reply,
+              const char *name)
+{
+  JsonArray *sources = json_object_get_array_member (object_of (reply), "sources");
+
+  for (guint i = 0; i < json_array_get_length (sources); i++)
+    {
+      JsonObject *source = json_array_get_object_element (sources, i);
+
+      if (g_str_equal (json_object_get_string_member (source, "name"), name))
+        return source;
+    }
+  g_error ("no source %s in %s", name, reply->body);
+}
+
+static gboolean
+program_has_picture (gpointer user_data)
+{
+  g_autoptr(Reply) reply = api ("GET", "/api/v1/program/snapshot.jpg", "editor", NULL);
+
+  return reply->status == SOUP_STATUS_OK;
+}
+
+static void
+assert_jpeg (Reply *reply)
+{
+  assert_status (reply, SOUP_STATUS_OK);
+  g_assert_cmpstr (soup_message_headers_get_content_type (reply->headers, NULL), ==,
+                   "image/jpeg");
+  g_assert_cmpuint (reply->length, >, 1000);
+  g_assert_cmphex ((guint8) reply->body[0], ==, 0xFF);
+  g_assert_cmphex ((guint8) reply->body[1], ==, 0xD8);
+}
+
+static void
+test_sources_switching (void)
+{
+  g_autoptr(Reply) anonymous = api ("GET", "/api/v1/sources", NULL, NULL);
+  g_autoptr(Reply) list = api ("GET", "/api/v1/sources", "editor", NULL);
+  g_autoptr(Reply) editor_cut = api ("POST", "/api/v1/program/cut", "editor", NULL);
+  Stream *stream;
+  gsize mark;
+
+  assert_error (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  assert_status (list, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list),
+                                                                         "sources")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (mixer_program (list), "source"), ==, "Salla");
+  g_assert_true (json_object_get_boolean_member (mixer_source (list, "Salla"), "on_program"));
+  g_assert_cmpstr (json_object_get_string_member (mixer_source (list, "Foltorja"), "uri"), ==,
+                   "test:ball");
+  assert_error (editor_cut, SOUP_STATUS_FORBIDDEN, "forbidden");
+
+  stream = open_stream ("operator");
+  wait_for_event (stream, "event: status\ndata: {", 0);
+  mark = stream->text->len;
+  {
+    g_autoptr(Reply) preview = api ("POST", "/api/v1/sources/Foltorja/preview", "operator", NULL);
+    g_autoptr(Reply) cut = NULL, fade = NULL, unknown = NULL;
+
+    assert_status (preview, SOUP_STATUS_OK);
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (preview), "preview"), ==,
+                     "Foltorja");
+    cut = api ("POST", "/api/v1/program/cut", "operator", NULL);
+    assert_status (cut, SOUP_STATUS_OK);
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (cut), "source"), ==,
+                     "Foltorja");
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (cut), "preview"), ==, "Salla");
+    wait_for_event (stream, "event: mixer\ndata: {\"mixer\":{", mark);
+    fade = api ("POST", "/api/v1/program/fade", "operator", NULL);
+    assert_status (fade, SOUP_STATUS_OK);
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (fade), "source"), ==, "Salla");
+    unknown = api ("POST", "/api/v1/sources/Nuk-ka/preview", "operator", NULL);
+    assert_error (unknown, SOUP_STATUS_NOT_FOUND, "not-found");
+  }
+  /* The program's meters, a few times a second. */
+  wait_for_event (stream, "event: levels\ndata: {\"levels\":{\"peak_db\":[", mark);
+  close_stream (stream);
+
+  /* Picture-in-picture, and what a layout request may not be. */
+  {
+    g_autoptr(Reply) pip = api ("POST", "/api/v1/program/layout", "operator",
+                                "{\"layout\": \"pip\", \"inset\": \"Foltorja\"}");
+    g_autoptr(Reply) shape = api ("POST", "/api/v1/program/layout", "operator",
+                                  "{\"layout\": \"diagonal\"}");
+    g_autoptr(Reply) missing = api ("POST", "/api/v1/program/layout", "operator", "{}");
+    g_autoptr(Reply) nobody = api ("POST", "/api/v1/program/layout", "operator",
+                                   "{\"layout\": \"pip\", \"inset\": \"Nuk-ka\"}");
+    g_autoptr(Reply) full = NULL;
+
+    assert_status (pip, SOUP_STATUS_OK);
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (pip), "layout"), ==, "pip");
+    g_assert_cmpstr (json_object_get_string_member (mixer_program (pip), "inset"), ==,
+                     "Foltorja");
+    assert_error (shape, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid");
+    assert_error (missing, SOUP_STATUS_UNPROCESSABLE_ENTITY, "missing");
+    assert_error (nobody, SOUP_STATUS_NOT_FOUND, "not-found");
+    full = api ("POST", "/api/v1/program/layout", "operator", "{\"layout\": \"full\"}");
+    assert_status (full, SOUP_STATUS_OK);
+    g_assert_true (json_object_get_null_member (mixer_program (full), "inset"));
+  }
+}
+
+static void
+test_sources_sound_and_pictures (void)
+{
+  /* Gain, mute and offset, and their bounds. */
+  {
+    g_autoptr(Reply) set = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                                "{\"gain_db\": -6.5, \"muted\": true, \"av_offset_ms\": 120}");
+    g_autoptr(Reply) loud = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                                 "{\"gain_db\": 99}");
+    g_autoptr(Reply) word = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                                 "{\"gain_db\": \"loud\"}");
+    g_autoptr(Reply) early = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                                  "{\"av_offset_ms\": -5}");
+    g_autoptr(Reply) stranger = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                                     "{\"volume\": 3}");
+    g_autoptr(Reply) nobody = api ("PATCH", "/api/v1/sources/Nuk-ka", "operator",
+                                   "{\"muted\": true}");
+    g_autoptr(Reply) editor = api ("PATCH", "/api/v1/sources/Salla", "editor",
+                                   "{\"muted\": false}");
+    g_autoptr(Reply) back = NULL;
+    JsonObject *salla;
+
+    assert_status (set, SOUP_STATUS_OK);
+    salla = mixer_source (set, "Salla");
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (salla, "gain_db"), -6.5, 1e-9);
+    g_assert_true (json_object_get_boolean_member (salla, "muted"));
+    g_assert_cmpint (json_object_get_int_member (salla, "av_offset_ms"), ==, 120);
+    assert_error (loud, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid");
+    g_assert_nonnull (strstr (loud->body, "gain_db"));
+    assert_error (word, SOUP_STATUS_UNPROCESSABLE_ENTITY, "wrong-type");
+    assert_error (early, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid");
+    assert_error (stranger, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown-member");
+    assert_error (nobody, SOUP_STATUS_NOT_FOUND, "not-found");
+    assert_error (editor, SOUP_STATUS_FORBIDDEN, "forbidden");
+    back = api ("PATCH", "/api/v1/sources/Salla", "operator",
+                "{\"gain_db\": 0, \"muted\": false, \"av_offset_ms\": 0}");
+    assert_status (back, SOUP_STATUS_OK);
+    g_assert_false (json_object_get_boolean_member (mixer_source (back, "Salla"), "muted"));
+  }
+
+  /* The lower third, on and off. */
+  {
+    g_autoptr(Reply) on = api ("POST", "/api/v1/program/lower-third", "operator",
+                               "{\"visible\": true}");
+    g_autoptr(Reply) word = api ("POST", "/api/v1/program/lower-third", "operator",
+                                 "{\"visible\": \"yes\"}");
+    g_autoptr(Reply) off = NULL;
+
+    assert_status (on, SOUP_STATUS_OK);
+    g_assert_true (json_object_get_boolean_member (mixer_program (on), "lower_third"));
+    assert_error (word, SOUP_STATUS_UNPROCESSABLE_ENTITY, "wrong-type");
+    off = api ("POST", "/api/v1/program/lower-third", "operator", "{\"visible\": false}");
+    assert_status (off, SOUP_STATUS_OK);
+    g_assert_false (json_object_get_boolean_member (mixer_program (off), "lower_third"));
+  }
+
+  /* Snapshots: the program's and a source's latest frame, as JPEG, for any account. */
+  g_assert_true (tribuna_test_wait_until (program_has_picture, NULL, TIMEOUT_S));
+  {
+    g_autoptr(Reply) program = api ("GET", "/api/v1/program/snapshot.jpg", "editor", NULL);
+    g_autoptr(Reply) source = api ("GET", "/api/v1/sources/Foltorja/snapshot.jpg", "editor",
+                                   NULL);
+    g_autoptr(Reply) nobody = api ("GET", "/api/v1/sources/Nuk-ka/snapshot.jpg", "editor",
+                                   NULL);
+    g_autoptr(Reply) anonymous = api ("GET", "/api/v1/program/snapshot.jpg", NULL, NULL);
+
+    assert_jpeg (program);
+    assert_jpeg (source);
+    assert_error (nobody, SOUP_STATUS_NOT_FOUND, "not-found");
+    assert_error (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+  }
 }
 
 static gint64
@@ -2767,6 +2954,8 @@ main (int   argc,
   g_test_add_func ("/http/engine/destinations", test_destinations);
   g_test_add_func ("/http/engine/recording", test_recording);
   g_test_add_func ("/http/engine/event-stream", test_event_stream);
+  g_test_add_func ("/http/engine/sources-switching", test_sources_switching);
+  g_test_add_func ("/http/engine/sources-sound-pictures", test_sources_sound_and_pictures);
   g_test_add_func ("/http/engine/sessions", test_sessions);
   g_test_add_func ("/http/engine/session-patch", test_session_patch);
   g_test_add_func ("/http/engine/archive", test_archive);

@@ -404,6 +404,10 @@ _tribuna_http_format_event (const char *kind,
       else if (g_str_equal (kind, "live"))
         json_object_set_object_member (object, "live_stream",
                                        _tribuna_http_live_stream_json (server));
+      else if (g_str_equal (kind, "mixer"))
+        json_object_set_object_member (object, "mixer", _tribuna_http_mixer_json (server));
+      else if (g_str_equal (kind, "levels"))
+        json_object_set_object_member (object, "levels", _tribuna_http_levels_json (server));
       else if (g_str_equal (kind, "clips"))
         json_object_set_array_member (object, "jobs", _tribuna_http_clip_jobs_json (server));
       else if (g_str_equal (kind, "destinations"))

@@ -32,6 +32,7 @@ struct _TribunaHttpEvents
   guint                        flush_id;
   guint                        keepalive_id;
   int                          clip_percent;   /* the last clip progress sent */
+  gint64                       levels_sent_us; /* the last program levels sent */
 };
 
 /* An open stream, and a watch on its socket: a client that goes says nothing, and
@@ -98,7 +99,15 @@ static const struct {
   { "speaker-role", "session" },
   { "on-break", "session" },
   { "private", "session" },
+  { "program-source", "mixer" },
+  { "preview-source", "mixer" },
+  { "layout", "mixer" },
+  { "silence-alarm", "mixer" },
+  { "lower-third-visible", "mixer" },
 };
+
+/* Program levels reach a client at most this often: a web meter needs no more. */
+#define LEVELS_INTERVAL_US (G_USEC_PER_SEC / 5)
 
 /* What the operator needs to see at once; the bit rates are in GET /status. */
 static const char * const destination_properties[] = {
@@ -276,6 +285,20 @@ on_engine_notify (TribunaEngine     *engine,
       if (g_str_equal (pspec->name, engine_properties[i].property))
         mark (self, engine_properties[i].kind, NULL);
     }
+}
+
+static void
+on_levels (TribunaEngine      *engine,
+           const char         *source,
+           TribunaAudioLevels *levels,
+           TribunaHttpEvents  *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (source != NULL || now - self->levels_sent_us < LEVELS_INTERVAL_US)
+    return;
+  self->levels_sent_us = now;
+  mark (self, "levels", NULL);
 }
 
 static void
@@ -475,6 +498,7 @@ tribuna_http_events_new (TribunaEngine               *engine,
   self->format_data = user_data;
 
   g_signal_connect (engine, "notify", G_CALLBACK (on_engine_notify), self);
+  g_signal_connect (engine, "levels", G_CALLBACK (on_levels), self);
   g_signal_connect (tribuna_engine_get_hls_output (engine), "notify::state",
                     G_CALLBACK (on_hls_notify), self);
   g_signal_connect (tribuna_engine_get_destinations (engine), "items-changed",

@@ -163,6 +163,12 @@ classify (const GError *error)
           return (ErrorClass) { SOUP_STATUS_CONFLICT, "session-state" };
         case TRIBUNA_ENGINE_ERROR_AGENDA:
           return (ErrorClass) { SOUP_STATUS_CONFLICT, "agenda" };
+        case TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE:
+          return (ErrorClass) { SOUP_STATUS_NOT_FOUND, "not-found" };
+        case TRIBUNA_ENGINE_ERROR_VALUE:
+          return (ErrorClass) { SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid" };
+        case TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE:
+          return (ErrorClass) { SOUP_STATUS_CONFLICT, "exists" };
         default:
           break;
         }

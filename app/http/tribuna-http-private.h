@@ -79,6 +79,7 @@ const TribunaHttpRoute *_tribuna_http_sessions_routes      (void);
 const TribunaHttpRoute *_tribuna_http_accounts_routes      (void);
 const TribunaHttpRoute *_tribuna_http_public_routes        (void);
 const TribunaHttpRoute *_tribuna_http_clips_routes         (void);
+const TribunaHttpRoute *_tribuna_http_sources_routes       (void);
 
 /* tribuna-http-public.c: "/", "/static/…" and "/live/…" (TRUE when @msg was one of them,
  * and is answered). */
@@ -219,6 +220,10 @@ void        _tribuna_http_restore_destinations    (TribunaHttpServer   *server);
 gboolean    _tribuna_http_destination_is_stored   (TribunaHttpServer   *server,
                                                    const char          *name,
                                                    gboolean            *enabled);
+
+/* tribuna-http-api-sources.c: the mixer (sources, program, layout) and the program's levels */
+JsonObject *_tribuna_http_mixer_json              (TribunaHttpServer   *server);
+JsonObject *_tribuna_http_levels_json             (TribunaHttpServer   *server);
 
 /* tribuna-http-api-sessions.c */
 JsonObject *_tribuna_http_session_json            (const TribunaSession *session);

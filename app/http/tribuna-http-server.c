@@ -38,6 +38,7 @@ static const RoutesFunc route_tables[] = {
   _tribuna_http_public_routes,
   _tribuna_http_archive_routes,
   _tribuna_http_clips_routes,
+  _tribuna_http_sources_routes,
 };
 
 /* Secrets */
