@@ -1084,6 +1084,43 @@ test_queue (void)
   tribuna_clip_result_unref (run_second.result);
 }
 
+static gint
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Beep minus flash, the median over the flashes that have a beep within half a second:
+ * the recording may begin or end between a flash and its beep. */
+static double
+median_av_offset (ClipMediaTrace *trace)
+{
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < trace->flashes->len; i++)
+    {
+      double flash = g_array_index (trace->flashes, double, i);
+      double nearest = G_MAXDOUBLE;
+
+      for (guint j = 0; j < trace->beeps->len; j++)
+        {
+          double offset = g_array_index (trace->beeps, double, j) - flash;
+
+          if (ABS (offset) < ABS (nearest))
+            nearest = offset;
+        }
+      if (ABS (nearest) < 0.5)
+        g_array_append_val (offsets, nearest);
+    }
+
+  g_assert_cmpuint (offsets->len, >=, 2);
+  g_array_sort (offsets, compare_doubles);
+  return g_array_index (offsets, double, offsets->len / 2);
+}
+
 /* A real recording: tribunad records the flash/beep file */
 
 static void
@@ -1166,8 +1203,7 @@ test_daemon_recording (void)
     g_assert_no_error (error);
     g_assert_cmpuint (recorded->flashes->len, >, 2);
     g_assert_cmpuint (recorded->beeps->len, >, 2);
-    recorded_offset = g_array_index (recorded->beeps, double, 1)
-                      - g_array_index (recorded->flashes, double, 1);
+    recorded_offset = median_av_offset (recorded);
     g_test_message ("in tribunad's recording the beep is %.1f ms after its flash",
                     recorded_offset * 1000);
     /* The program keeps sound and picture together (the AAC priming is taken out). */
