@@ -16,24 +16,13 @@
 #define MAX_TITLE_CHARS 500
 
 static void
-set_string_or_null (JsonObject *object,
-                    const char *member,
-                    const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static void
 set_time (JsonObject *object,
           const char *member,
           gint64      wall_us)
 {
   g_autofree char *text = _tribuna_http_iso_time (wall_us);
 
-  set_string_or_null (object, member, text);
+  _tribuna_http_set_string_or_null (object, member, text);
 }
 
 JsonObject *
@@ -47,7 +36,7 @@ _tribuna_http_session_json (const TribunaSession *session)
                                  tribuna_session_type_to_label (session->type));
   json_object_set_string_member (object, "title", session->title);
   json_object_set_string_member (object, "date", session->date);
-  set_string_or_null (object, "place", session->place);
+  _tribuna_http_set_string_or_null (object, "place", session->place);
   json_object_set_string_member (object, "state", tribuna_session_state_to_code (session->state));
   json_object_set_boolean_member (object, "public", session->is_public);
   set_time (object, "created", session->created_us);
@@ -64,9 +53,9 @@ item_json (const TribunaAgendaItem *item)
   json_object_set_int_member (object, "id", item->id);
   json_object_set_int_member (object, "position", item->position);
   json_object_set_int_member (object, "depth", item->depth);
-  set_string_or_null (object, "number", item->number);
+  _tribuna_http_set_string_or_null (object, "number", item->number);
   json_object_set_string_member (object, "title", item->title);
-  set_string_or_null (object, "presenter", item->presenter);
+  _tribuna_http_set_string_or_null (object, "presenter", item->presenter);
   return object;
 }
 
@@ -91,12 +80,12 @@ marker_json (const TribunaMarker *marker)
     json_object_set_int_member (object, "item_id", marker->item_id);
   else
     json_object_set_null_member (object, "item_id");
-  set_string_or_null (object, "speaker_name", marker->speaker_name);
-  set_string_or_null (object, "speaker_role", marker->speaker_role);
-  set_string_or_null (object, "text", marker->text);
+  _tribuna_http_set_string_or_null (object, "speaker_name", marker->speaker_name);
+  _tribuna_http_set_string_or_null (object, "speaker_role", marker->speaker_role);
+  _tribuna_http_set_string_or_null (object, "text", marker->text);
   set_time (object, "time", marker->wall_us);
   json_object_set_int_member (object, "wall_us", marker->wall_us);
-  set_string_or_null (object, "set_by", marker->set_by);
+  _tribuna_http_set_string_or_null (object, "set_by", marker->set_by);
   return object;
 }
 

@@ -73,17 +73,6 @@ source_json (TribunaHttpServer     *server,
   return object;
 }
 
-static void
-set_nullable_string (JsonObject *object,
-                     const char *member,
-                     const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
-}
-
 JsonObject *
 _tribuna_http_mixer_json (TribunaHttpServer *server)
 {
@@ -101,12 +90,13 @@ _tribuna_http_mixer_json (TribunaHttpServer *server)
     }
   json_object_set_array_member (object, "sources", array);
 
-  set_nullable_string (program, "source", tribuna_engine_get_program_source (engine));
-  set_nullable_string (program, "preview", tribuna_engine_get_preview_source (engine));
+  _tribuna_http_set_string_or_null (program, "source", tribuna_engine_get_program_source (engine));
+  _tribuna_http_set_string_or_null (program, "preview", tribuna_engine_get_preview_source (engine));
   json_object_set_string_member (program, "layout",
                                  tribuna_layout_to_string (tribuna_engine_get_layout (engine)));
-  set_nullable_string (program, "inset", tribuna_engine_get_layout (engine) == TRIBUNA_LAYOUT_PIP
-                                         ? tribuna_engine_get_pip_source (engine) : NULL);
+  _tribuna_http_set_string_or_null (program, "inset",
+                                    tribuna_engine_get_layout (engine) == TRIBUNA_LAYOUT_PIP
+                                    ? tribuna_engine_get_pip_source (engine) : NULL);
   json_object_set_boolean_member (program, "lower_third",
                                   tribuna_engine_get_lower_third_visible (engine));
   json_object_set_boolean_member (program, "silence_alarm",

@@ -25,17 +25,6 @@ _tribuna_http_iso_time (gint64 wall_us)
   return time ? g_date_time_format_iso8601 (time) : NULL;
 }
 
-static void
-set_string_or_null (JsonObject *object,
-                    const char *member,
-                    const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
-}
-
 /* A path under the data directory, relative to it: the box's layout stays its own. */
 static char *
 relative_path (TribunaHttpServer *server,
@@ -82,15 +71,15 @@ _tribuna_http_recorder_json (TribunaHttpServer *server)
     tribuna_archive_query_free_space (tribuna_engine_get_data_dir (server->engine), &free_bytes,
                                       NULL);
 
-  set_string_or_null (object, "directory", directory);
-  set_string_or_null (object, "current_file", current);
+  _tribuna_http_set_string_or_null (object, "directory", directory);
+  _tribuna_http_set_string_or_null (object, "current_file", current);
   json_object_set_int_member (object, "segments",
                               recorder ? tribuna_recorder_get_segment_count (recorder) : 0);
   json_object_set_int_member (object, "free_bytes", (gint64) free_bytes);
   json_object_set_boolean_member (object, "low_disk",
                                   recorder ? tribuna_recorder_get_low_disk (recorder) : FALSE);
-  set_string_or_null (object, "last_error",
-                      recorder ? tribuna_recorder_get_last_error (recorder) : NULL);
+  _tribuna_http_set_string_or_null (object, "last_error",
+                                    recorder ? tribuna_recorder_get_last_error (recorder) : NULL);
   return object;
 }
 
@@ -130,7 +119,7 @@ _tribuna_http_destination_json (TribunaHttpServer  *server,
   json_object_set_int_member (object, "attempts", tribuna_destination_get_attempts (destination));
   json_object_set_int_member (object, "reconnects",
                               tribuna_destination_get_reconnects (destination));
-  set_string_or_null (object, "last_error", tribuna_destination_get_last_error (destination));
+  _tribuna_http_set_string_or_null (object, "last_error", tribuna_destination_get_last_error (destination));
   return object;
 }
 
@@ -182,7 +171,7 @@ _tribuna_http_session_state_json (TribunaHttpServer *server)
     {
       JsonObject *item = json_object_new ();
 
-      set_string_or_null (item, "number", item_number);
+      _tribuna_http_set_string_or_null (item, "number", item_number);
       json_object_set_string_member (item, "title", item_title);
       json_object_set_object_member (object, "item", item);
     }
@@ -194,7 +183,7 @@ _tribuna_http_session_state_json (TribunaHttpServer *server)
       JsonObject *speaker = json_object_new ();
 
       json_object_set_string_member (speaker, "name", speaker_name);
-      set_string_or_null (speaker, "role", speaker_role);
+      _tribuna_http_set_string_or_null (speaker, "role", speaker_role);
       json_object_set_object_member (object, "speaker", speaker);
     }
   else
@@ -220,7 +209,7 @@ _tribuna_http_status_json (TribunaHttpServer *server)
     json_object_set_object_member (object, "session", session);
   else
     json_object_set_null_member (object, "session");
-  set_string_or_null (object, "last_error", tribuna_engine_get_last_error (server->engine));
+  _tribuna_http_set_string_or_null (object, "last_error", tribuna_engine_get_last_error (server->engine));
   return object;
 }
 
@@ -239,7 +228,7 @@ _tribuna_http_live_stream_json (TribunaHttpServer *server)
   json_object_set_int_member (object, "target_duration",
                               tribuna_hls_output_get_target_duration (hls));
   json_object_set_int_member (object, "restarts", tribuna_hls_output_get_restarts (hls));
-  set_string_or_null (object, "last_error", tribuna_hls_output_get_last_error (hls));
+  _tribuna_http_set_string_or_null (object, "last_error", tribuna_hls_output_get_last_error (hls));
   return object;
 }
 
@@ -268,7 +257,7 @@ next_public_session_json (TribunaHttpServer *server)
       json_object_set_string_member (object, "type_label",
                                      tribuna_session_type_to_label (session->type));
       json_object_set_string_member (object, "date", session->date);
-      set_string_or_null (object, "place", session->place);
+      _tribuna_http_set_string_or_null (object, "place", session->place);
       return object;
     }
 
@@ -332,7 +321,7 @@ _tribuna_http_public_status_json (TribunaHttpServer *server)
     {
       JsonObject *item = json_object_new ();
 
-      set_string_or_null (item, "number", item_number);
+      _tribuna_http_set_string_or_null (item, "number", item_number);
       json_object_set_string_member (item, "title", item_title);
       json_object_set_object_member (public_session, "item", item);
     }
@@ -400,7 +389,7 @@ _tribuna_http_format_event (const char *kind,
         json_object_set_boolean_member (object, "on_air",
                                         tribuna_engine_get_on_air (server->engine));
       else if (g_str_equal (kind, "error"))
-        set_string_or_null (object, "last_error", tribuna_engine_get_last_error (server->engine));
+        _tribuna_http_set_string_or_null (object, "last_error", tribuna_engine_get_last_error (server->engine));
       else if (g_str_equal (kind, "live"))
         json_object_set_object_member (object, "live_stream",
                                        _tribuna_http_live_stream_json (server));
@@ -519,10 +508,10 @@ get_events (TribunaHttpRequest *request)
         json_object_set_int_member (item, "session_id", event->session_id);
       else
         json_object_set_null_member (item, "session_id");
-      set_string_or_null (item, "time", time);
+      _tribuna_http_set_string_or_null (item, "time", time);
       json_object_set_int_member (item, "wall_us", event->wall_us);
       json_object_set_string_member (item, "kind", tribuna_event_kind_to_code (event->kind));
-      set_string_or_null (item, "text", event->text);
+      _tribuna_http_set_string_or_null (item, "text", event->text);
       json_array_add_object_element (array, item);
     }
   json_object_set_array_member (object, "events", array);

@@ -84,6 +84,18 @@ _tribuna_http_set_error_response (TribunaHttpServer *server,
   set_body (server, msg, status, "application/json", error_body (code, message));
 }
 
+/* A string member, or null where there is none. */
+void
+_tribuna_http_set_string_or_null (JsonObject *object,
+                                  const char *member,
+                                  const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}
+
 void
 _tribuna_http_respond_json (TribunaHttpRequest *request,
                             guint               status,

@@ -143,6 +143,9 @@ const char *_tribuna_http_request_get_query       (TribunaHttpRequest  *request,
 
 /* tribuna-http-json.c: replies. Every reply carries the security headers (set when the
  * request starts) and is scrubbed of stream keys. */
+void        _tribuna_http_set_string_or_null      (JsonObject          *object,
+                                                   const char          *member,
+                                                   const char          *value);
 void        _tribuna_http_respond_json            (TribunaHttpRequest  *request,
                                                    guint                status,
                                                    JsonNode            *node);
