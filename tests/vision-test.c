@@ -401,6 +401,7 @@ test_add_remove (Fixture       *fixture,
   count.n_frames = 0;
   tribuna_test_iterate_for (1.0);
   g_assert_cmpuint (count.n_frames, >=, 8);
+  g_assert_cmpuint (count.n_frames, <=, 12);
   g_assert_cmpint (tribuna_engine_get_program_state (fixture->engine), ==, TRIBUNA_PROGRAM_RUNNING);
   g_signal_handler_disconnect (fixture->engine, handler);
 }
