@@ -375,7 +375,7 @@ test_add_remove (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (tribuna_engine_get_sources (fixture->engine)), ==, 4);
   g_assert_true (tribuna_test_wait_until (source_is_live,
                                           tribuna_engine_find_source (fixture->engine, "Tavani"),
-                                          3));
+                                          10));
 
   g_assert_true (tribuna_engine_set_preview_source (fixture->engine, "Tavani", &error));
   g_assert_true (tribuna_engine_cut (fixture->engine, &error));
