@@ -1433,11 +1433,12 @@ tribuna_program_add_source (TribunaProgram             *self,
 
   source = make_source (self, config);
   g_list_store_append (self->sources, source);
+  /* start() starts the sources as soon as the pipeline plays, before the state says
+   * running: a source added in between starts now too. */
   if (self->pipeline != NULL)
     {
       add_source_inputs (self, source);
-      if (self->state == TRIBUNA_PROGRAM_RUNNING)
-        start_source (self, source);
+      start_source (self, source);
     }
   return TRUE;
 }

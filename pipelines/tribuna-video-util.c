@@ -27,15 +27,17 @@ tribuna_preview_branch_new (GstBin              *bin,
   GstElement *sink = gst_element_factory_make ("appsink", NULL);
   g_autoptr(GstCaps) caps = NULL;
 
+  /* The rate in the caps: videorate's max-rate alone let 20 a second through. */
   caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGB",
                               "width", G_TYPE_INT, width, "height", G_TYPE_INT, height,
+                              "framerate", GST_TYPE_FRACTION, TRIBUNA_PREVIEW_FPS, 1,
                               "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
   /* Shut until someone watches: a preview nobody sees costs nothing. */
   g_object_set (valve, "drop", TRUE, NULL);
   /* Leaky: a slow preview loses frames, it never holds back the program. */
   g_object_set (queue, "leaky", 2 /* downstream */, "max-size-buffers", 1, "max-size-bytes", 0,
                 "max-size-time", (guint64) 0, NULL);
-  g_object_set (rate, "drop-only", TRUE, "max-rate", TRIBUNA_PREVIEW_FPS, NULL);
+  g_object_set (rate, "drop-only", TRUE, NULL);
   g_object_set (filter, "caps", caps, NULL);
   /* async off: a shut valve never prerolls it, and must not hold the pipeline back. */
   g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 1, "drop", TRUE,

@@ -375,7 +375,7 @@ test_add_remove (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (tribuna_engine_get_sources (fixture->engine)), ==, 4);
   g_assert_true (tribuna_test_wait_until (source_is_live,
                                           tribuna_engine_find_source (fixture->engine, "Tavani"),
-                                          3));
+                                          10));
 
   g_assert_true (tribuna_engine_set_preview_source (fixture->engine, "Tavani", &error));
   g_assert_true (tribuna_engine_cut (fixture->engine, &error));
@@ -401,6 +401,7 @@ test_add_remove (Fixture       *fixture,
   count.n_frames = 0;
   tribuna_test_iterate_for (1.0);
   g_assert_cmpuint (count.n_frames, >=, 8);
+  g_assert_cmpuint (count.n_frames, <=, 12);
   g_assert_cmpint (tribuna_engine_get_program_state (fixture->engine), ==, TRIBUNA_PROGRAM_RUNNING);
   g_signal_handler_disconnect (fixture->engine, handler);
 }
