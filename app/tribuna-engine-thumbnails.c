@@ -25,18 +25,24 @@ typedef struct {
   gint64  until_ns;
 } Candidate;
 
+/* For each public stretch of the item, in time order: the segment holding its start, then
+ * the next one (the stretch may start in the last GOP of a segment). */
 typedef struct {
   char      *key;
   int        width;
-  Candidate  candidates[2];   /* the segment holding the start, then the next one */
-  guint      n_candidates;
+  GArray    *candidates;
 } ThumbnailJob;
+
+static void
+clear_candidate (Candidate *candidate)
+{
+  g_free (candidate->path);
+}
 
 static void
 thumbnail_job_free (ThumbnailJob *job)
 {
-  for (guint i = 0; i < job->n_candidates; i++)
-    g_free (job->candidates[i].path);
+  g_clear_pointer (&job->candidates, g_array_unref);
   g_free (job->key);
   g_free (job);
 }
@@ -72,7 +78,7 @@ read_slice (const char           *path,
   return g_bytes_new_take (g_steal_pointer (&data), got + got_gop);
 }
 
-/* NULL with no error: no keyframe from @from_ns on in this file, try the next one. */
+/* NULL with no error: no keyframe in [@from_ns, @until_ns) of this file, try the next. */
 static GBytes *
 picture_from_candidate (const Candidate  *candidate,
                         int               width,
@@ -91,14 +97,9 @@ picture_from_candidate (const Candidate  *candidate,
     if ((keyframe = tribuna_ts_index_get_keyframe (index, i))->time_ns
         >= candidate->from_ns - (gint64) GST_MSECOND)
       break;
-  if (i == tribuna_ts_index_get_n_keyframes (index))
+  /* Past the stretch's end may be private again: not a picture to show. */
+  if (i == tribuna_ts_index_get_n_keyframes (index) || keyframe->time_ns >= candidate->until_ns)
     return NULL;
-  if (keyframe->time_ns >= candidate->until_ns)
-    {
-      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_RECORDING,
-                   "the item’s public part has no keyframe to make a picture from");
-      return NULL;
-    }
   if ((slice = read_slice (candidate->path, index, i, cancellable, error)) == NULL)
     return NULL;
   return tribuna_clip_jpeg_from_ts (slice, width, cancellable, error);
@@ -113,10 +114,10 @@ make_thumbnail (GTask        *task,
   ThumbnailJob *job = task_data;
   GError *error = NULL;
 
-  for (guint i = 0; i < job->n_candidates; i++)
+  for (guint i = 0; i < job->candidates->len; i++)
     {
-      GBytes *jpeg = picture_from_candidate (&job->candidates[i], job->width, cancellable,
-                                             &error);
+      GBytes *jpeg = picture_from_candidate (&g_array_index (job->candidates, Candidate, i),
+                                             job->width, cancellable, &error);
 
       if (jpeg != NULL)
         {
@@ -130,36 +131,10 @@ make_thumbnail (GTask        *task,
         }
     }
   g_task_return_new_error (task, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_RECORDING,
-                           "no keyframe was recorded after the item’s start");
+                           "no keyframe was recorded in the item’s public part");
 }
 
 /* On the main thread */
-
-static gboolean
-add_candidate (ThumbnailJob     *job,
-               TribunaEngine    *self,
-               TribunaTimeline  *timeline,
-               guint             segment_index,
-               gint64            from_session_ns,
-               gint64            until_session_ns)
-{
-  gint64 start_ns = 0, duration_ns = 0;
-  const TribunaSegment *segment;
-  Candidate *candidate;
-
-  if (segment_index >= tribuna_timeline_get_n_segments (timeline))
-    return FALSE;
-  segment = tribuna_timeline_get_segment (timeline, segment_index, &start_ns, &duration_ns);
-  if (from_session_ns >= until_session_ns)
-    return FALSE;
-  candidate = &job->candidates[job->n_candidates++];
-  candidate->path = g_path_is_absolute (segment->path)
-                    ? g_strdup (segment->path)
-                    : g_build_filename (self->data_dir, segment->path, NULL);
-  candidate->from_ns = MAX (from_session_ns - start_ns, 0);
-  candidate->until_ns = until_session_ns - start_ns;
-  return TRUE;
-}
 
 static guint
 segment_index_of (TribunaTimeline      *timeline,
@@ -173,8 +148,54 @@ segment_index_of (TribunaTimeline      *timeline,
   return i;
 }
 
-/* Where the picture comes from: the first public stretch of the item, because the
- * recording keeps the hall during private time and a thumbnail must not show it. */
+static void
+add_candidate (ThumbnailJob     *job,
+               TribunaEngine    *self,
+               TribunaTimeline  *timeline,
+               guint             segment_index,
+               gint64            from_session_ns,
+               gint64            until_session_ns)
+{
+  gint64 start_ns = 0, duration_ns = 0;
+  const TribunaSegment *segment;
+  Candidate candidate;
+
+  segment = tribuna_timeline_get_segment (timeline, segment_index, &start_ns, &duration_ns);
+  if (from_session_ns >= until_session_ns)
+    return;
+  candidate.path = g_path_is_absolute (segment->path)
+                   ? g_strdup (segment->path)
+                   : g_build_filename (self->data_dir, segment->path, NULL);
+  candidate.from_ns = MAX (from_session_ns - start_ns, 0);
+  candidate.until_ns = until_session_ns - start_ns;
+  g_array_append_val (job->candidates, candidate);
+}
+
+static gboolean
+add_stretch (ThumbnailJob            *job,
+             TribunaEngine           *self,
+             TribunaTimeline         *timeline,
+             const TribunaTimeRange  *stretch,
+             GError                 **error)
+{
+  TribunaTimelinePoint point;
+  gint64 next_start = 0;
+  guint segment;
+
+  if (!tribuna_timeline_locate (timeline, stretch->start_ns, &point, error))
+    return FALSE;
+  segment = segment_index_of (timeline, point.segment);
+  add_candidate (job, self, timeline, segment, stretch->start_ns, stretch->end_ns);
+  if (segment + 1 < tribuna_timeline_get_n_segments (timeline))
+    {
+      tribuna_timeline_get_segment (timeline, segment + 1, &next_start, NULL);
+      add_candidate (job, self, timeline, segment + 1, next_start, stretch->end_ns);
+    }
+  return TRUE;
+}
+
+/* Where the picture comes from: the item's public stretches only, because the recording
+ * keeps the hall during private time and a thumbnail must not show it. */
 static ThumbnailJob *
 plan_thumbnail (TribunaEngine  *self,
                 gint64          session_id,
@@ -184,10 +205,6 @@ plan_thumbnail (TribunaEngine  *self,
   g_autoptr(TribunaTimeline) timeline = NULL;
   g_autoptr(ThumbnailJob) job = g_new0 (ThumbnailJob, 1);
   const TribunaItemRange *range;
-  const TribunaTimeRange *stretch;
-  TribunaTimelinePoint point;
-  gint64 next_start = 0;
-  guint segment;
 
   if ((timeline = tribuna_timeline_new_for_session (self->archive, session_id, error)) == NULL)
     return NULL;
@@ -205,18 +222,14 @@ plan_thumbnail (TribunaEngine  *self,
                                        : "the item was private throughout");
       return NULL;
     }
-  stretch = &g_array_index (range->public_ranges, TribunaTimeRange, 0);
-  if (!tribuna_timeline_locate (timeline, stretch->start_ns, &point, error))
-    return NULL;
-
-  segment = segment_index_of (timeline, point.segment);
-  add_candidate (job, self, timeline, segment, stretch->start_ns, stretch->end_ns);
-  /* The item may start in the last GOP of a segment: its first keyframe is the next's. */
-  if (segment + 1 < tribuna_timeline_get_n_segments (timeline))
-    {
-      tribuna_timeline_get_segment (timeline, segment + 1, &next_start, NULL);
-      add_candidate (job, self, timeline, segment + 1, next_start, stretch->end_ns);
-    }
+  /* A stretch shorter than a GOP (the operator went back at once) may hold no keyframe:
+   * then the next stretch gives the picture. */
+  job->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_array_set_clear_func (job->candidates, (GDestroyNotify) clear_candidate);
+  for (guint i = 0; i < range->public_ranges->len; i++)
+    if (!add_stretch (job, self, timeline,
+                      &g_array_index (range->public_ranges, TribunaTimeRange, i), error))
+      return NULL;
   return g_steal_pointer (&job);
 }
 

@@ -188,9 +188,11 @@ TribunaClipResult   *tribuna_engine_export_clip_finish  (TribunaEngine        *s
  * The first picture of agenda item @item_index (in agenda order, as
  * tribuna_timeline_get_item_ranges() lists them) of a session: the first keyframe at or
  * after the item's start, decoded in a worker thread, @width pixels wide, as JPEG bytes.
- * An item that starts in private time gets the first picture of its first public
- * stretch, never a private one; an item private throughout, or never taken up, fails
- * with TRIBUNA_ENGINE_ERROR_RECORDING. Kept in memory per session, item and width. */
+ * Only public time counts: an item that starts in private time gets the first keyframe of
+ * its public part, never a private picture (likewise a stretch too short to hold a
+ * keyframe is passed over for the next). An item private throughout, never taken up, or
+ * with no keyframe in its public part fails with TRIBUNA_ENGINE_ERROR_RECORDING. Kept in
+ * memory per session, item and width. */
 void                 tribuna_engine_item_thumbnail_async  (TribunaEngine        *self,
                                                            gint64                session_id,
                                                            guint                 item_index,
