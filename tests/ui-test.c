@@ -1222,9 +1222,11 @@ test_archive_media (void)
   g_assert_no_error (error);
   range = g_ptr_array_index (tribuna_timeline_get_item_ranges (timeline), 1);
   start_us = range->start_ns / 1000;
-  g_assert_false (tribuna_archive_window_play_item (archive, 3));
+  /* As the operator does it: Enter or a double-click on the row. */
+  g_assert_false (tribuna_archive_window_activate_item (archive, 3));
+  g_assert_null (tribuna_archive_window_get_media_stream (archive));
 
-  g_assert_true (tribuna_archive_window_play_item (archive, 1));
+  g_assert_true (tribuna_archive_window_activate_item (archive, 1));
   g_assert_true (tribuna_test_wait_until (playing_past, archive, 30));
   media = tribuna_archive_window_get_media_stream (archive);
   g_assert_no_error (gtk_media_stream_get_error (media));

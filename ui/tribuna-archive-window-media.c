@@ -250,6 +250,22 @@ on_item_activated (GtkListBox           *list,
   tribuna_archive_window_play_item (self, (guint) gtk_list_box_row_get_index (row));
 }
 
+gboolean
+tribuna_archive_window_activate_item (TribunaArchiveWindow *self,
+                                      guint                 index)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (TRIBUNA_IS_ARCHIVE_WINDOW (self), FALSE);
+
+  row = gtk_list_box_get_row_at_index (self->item_list, (int) index);
+  if (row == NULL || !gtk_widget_activate (GTK_WIDGET (row)))
+    return FALSE;
+  /* Started: the seek waits for the stream to be prepared, the rest comes by notify. */
+  return self->media != NULL
+         && !gtk_widget_has_css_class (GTK_WIDGET (self->playback_message), "error");
+}
+
 static void
 on_play_clicked (TribunaArchiveWindow *self)
 {

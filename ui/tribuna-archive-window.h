@@ -48,9 +48,13 @@ GdkPaintable *tribuna_archive_window_get_thumbnail   (TribunaArchiveWindow *self
  * for items not taken up, or private throughout). */
 GdkPaintable *tribuna_archive_window_get_item_thumbnail (TribunaArchiveWindow *self,
                                                          guint                 index);
-/* Plays the recording from item @index's start, as activating its row does; FALSE with
- * the reason in the playback message when it cannot. */
+/* Plays the recording from item @index's start (the row's activation and the Play button
+ * call it); FALSE with the reason in the playback message when it cannot. */
 gboolean    tribuna_archive_window_play_item         (TribunaArchiveWindow *self,
+                                                      guint                 index);
+/* Activates item @index's row, as a double-click or Enter on it does; FALSE when the row
+ * cannot be activated (an item not taken up) or nothing plays. */
+gboolean    tribuna_archive_window_activate_item     (TribunaArchiveWindow *self,
                                                       guint                 index);
 /* The player's stream (of the session's playlist), or NULL before anything was played. */
 GtkMediaStream *tribuna_archive_window_get_media_stream (TribunaArchiveWindow *self);
