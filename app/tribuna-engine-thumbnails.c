@@ -92,10 +92,10 @@ picture_from_candidate (const Candidate  *candidate,
 
   if (index == NULL)
     return NULL;
-  /* A millisecond of slack: the axis and the PTS are rounded differently. */
+  /* No slack for rounding: a keyframe a hair early may be the last private picture, and
+   * skipping a public one only makes the picture a GOP later. */
   for (i = 0; i < tribuna_ts_index_get_n_keyframes (index); i++)
-    if ((keyframe = tribuna_ts_index_get_keyframe (index, i))->time_ns
-        >= candidate->from_ns - (gint64) GST_MSECOND)
+    if ((keyframe = tribuna_ts_index_get_keyframe (index, i))->time_ns >= candidate->from_ns)
       break;
   /* Past the stretch's end may be private again: not a picture to show. */
   if (i == tribuna_ts_index_get_n_keyframes (index) || keyframe->time_ns >= candidate->until_ns)
