@@ -449,6 +449,71 @@ test_thumbnails_and_playlist (void)
   tribuna_test_rm_rf (data_dir, NULL);
 }
 
+/* Two runs of the program (the second after a crash) and a segment still being written:
+ * the player must be told where timestamps restart, and must not get a guessed length. */
+static void
+test_playlist_runs (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-archive-media-XXXXXX", &error);
+  g_autoptr(TribunaSession) session = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *first = NULL;
+  TribunaEngine *engine;
+  const gint64 wall = 1711612800000000, second = GST_SECOND;
+  const struct { const char *name; gint64 wall_us, running_ns; gboolean closed; } rows[] = {
+    { "a1.ts", wall, 5 * second, TRUE },
+    { "a2.ts", wall + 3 * G_USEC_PER_SEC, 8 * second, TRUE },
+    { "b1.ts", wall + 100 * G_USEC_PER_SEC, 2 * second, TRUE },
+    { "b2.ts", wall + 103 * G_USEC_PER_SEC, 5 * second, FALSE },
+  };
+  gint64 duration_ns = 0;
+
+  {
+    g_autoptr(TribunaArchive) archive = tribuna_archive_open (data_dir, &error);
+
+    g_assert_no_error (error);
+    session = tribuna_archive_create_session (archive, TRIBUNA_SESSION_TYPE_KPF, "Mbledhja",
+                                              "2024-03-28", NULL, TRUE, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      {
+        g_autofree char *relative = g_build_filename ("recordings", "2024", "03", "28", "x",
+                                                      rows[i].name, NULL);
+        gint64 id = tribuna_archive_add_segment (archive, session->id, relative,
+                                                 rows[i].wall_us, rows[i].running_ns, &error);
+
+        g_assert_no_error (error);
+        if (rows[i].closed)
+          g_assert_true (tribuna_archive_close_segment (archive, id, 3 * second, 1000, NULL,
+                                                        &error));
+        g_assert_no_error (error);
+      }
+  }
+
+  engine = make_engine (data_dir);
+  path = tribuna_engine_write_session_playlist (engine, session->id, &duration_ns, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (duration_ns, ==, 9 * second);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_test_message ("%s", text);
+
+  first = g_filename_to_uri (data_dir, NULL, NULL);
+  expected = g_strdup_printf ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+                              "#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                              "#EXTINF:3.000000,\n%s/recordings/2024/03/28/x/a1.ts\n"
+                              "#EXTINF:3.000000,\n%s/recordings/2024/03/28/x/a2.ts\n"
+                              "#EXT-X-DISCONTINUITY\n"
+                              "#EXTINF:3.000000,\n%s/recordings/2024/03/28/x/b1.ts\n"
+                              "#EXT-X-ENDLIST\n", first, first, first);
+  g_assert_cmpstr (text, ==, expected);
+
+  g_assert_finalize_object (engine);
+  tribuna_test_rm_rf (data_dir, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -458,5 +523,6 @@ main (int   argc,
 
   g_test_add_func ("/integration/archive-media/thumbnails-and-playlist",
                    test_thumbnails_and_playlist);
+  g_test_add_func ("/integration/archive-media/playlist-runs", test_playlist_runs);
   return g_test_run ();
 }
