@@ -28,6 +28,7 @@ struct _TribunaEngine
   GHashTable          *disabled;            /* TribunaDestinations "on air" leaves alone */
 
   TribunaClipExport   *clip_export;         /* made on first use (tribuna-engine-clips.c) */
+  GHashTable          *thumbnails;          /* "session/item/width" → JPEG GBytes */
 
   /* The session on program (tribuna-engine-session.c) */
   TribunaSession      *session;             /* NULL when none is open */

@@ -173,6 +173,7 @@ tribuna_engine_dispose (GObject *object)
   g_clear_object (&self->destinations);
   _tribuna_engine_session_clear (self);
   g_clear_object (&self->clip_export);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
   g_clear_object (&self->archive);
   g_clear_object (&self->config);
 

@@ -28,6 +28,7 @@ typedef enum {
   TRIBUNA_ENGINE_ERROR_UNKNOWN_SOURCE,  /* no source of that name */
   TRIBUNA_ENGINE_ERROR_VALUE,           /* a value outside what is allowed */
   TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE,
+  TRIBUNA_ENGINE_ERROR_RECORDING,       /* nothing (public) was recorded where it was asked */
 } TribunaEngineError;
 
 #define TRIBUNA_TYPE_ENGINE (tribuna_engine_get_type ())
@@ -181,6 +182,37 @@ void                 tribuna_engine_export_clip_async   (TribunaEngine        *s
 TribunaClipResult   *tribuna_engine_export_clip_finish  (TribunaEngine        *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
+
+/* Archive pictures and playback (tribuna-engine-thumbnails.c, tribuna-engine-playback.c).
+ *
+ * The first picture of agenda item @item_index (in agenda order, as
+ * tribuna_timeline_get_item_ranges() lists them) of a session: the first keyframe at or
+ * after the item's start, decoded in a worker thread, @width pixels wide, as JPEG bytes.
+ * Only public time counts: an item that starts in private time gets the first keyframe of
+ * its public part, never a private picture (likewise a stretch too short to hold a
+ * keyframe is passed over for the next). An item private throughout, never taken up, or
+ * with no keyframe in its public part fails with TRIBUNA_ENGINE_ERROR_RECORDING. Kept in
+ * memory per session, item and width. */
+void                 tribuna_engine_item_thumbnail_async  (TribunaEngine        *self,
+                                                           gint64                session_id,
+                                                           guint                 item_index,
+                                                           int                   width,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+GBytes              *tribuna_engine_item_thumbnail_finish (TribunaEngine        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+/* Writes DATA_DIR/cache/playback/session-ID.m3u8, an HLS VOD playlist of the session's
+ * recording for staff (private time included): its closed segment files in the order of
+ * the session axis, with EXT-X-DISCONTINUITY where the program's run changes, so the
+ * playlist's time line is the session axis (an item's start_ns is its place on it). Stops
+ * at the first segment whose length is not known yet (the one being written); @duration_ns
+ * is how much of the axis it covers. Returns the playlist's path. */
+char                *tribuna_engine_write_session_playlist (TribunaEngine       *self,
+                                                            gint64               session_id,
+                                                            gint64              *duration_ns,
+                                                            GError             **error);
 
 /* Stops every destination, finalises the recording, ends the session, then
  * stops the program. */

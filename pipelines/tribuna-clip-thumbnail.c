@@ -196,3 +196,125 @@ tribuna_clip_write_thumbnail_from_keyframe (GstCaps      *caps,
     g_warning ("the thumbnail pipeline did not stop cleanly");
   return ok;
 }
+
+/* From a slice of a recorded segment, for the archive's item list */
+
+static GstElement *
+make_ts_pipeline (int      width,
+                  GError **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GstCaps) size = NULL;
+  g_autoptr(GstElement) filter = NULL;
+  GstElement *pipeline;
+
+  /* The sound's pad stays unlinked: tsdemux goes on while one of its pads is linked. */
+  pipeline = gst_parse_launch_full ("appsrc name=source format=bytes "
+                                    "caps=video/mpegts,systemstream=true,packetsize=188 ! "
+                                    "tsdemux ! h264parse ! avdec_h264 ! videoconvert ! "
+                                    "videoscale ! capsfilter name=size ! jpegenc quality=85 ! "
+                                    "appsink name=sink sync=false",
+                                    NULL, GST_PARSE_FLAG_FATAL_ERRORS, &parse_error);
+  if (pipeline == NULL)
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                   "cannot build the thumbnail pipeline: %s", parse_error->message);
+      return NULL;
+    }
+  gst_object_ref_sink (pipeline);
+  filter = gst_bin_get_by_name (GST_BIN (pipeline), "size");
+  size = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, width,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (filter, "caps", size, NULL);
+  return pipeline;
+}
+
+/* The decoder's output is only waited for in short steps, so a cancel is seen. */
+static GstSample *
+pull_first_picture (GstElement    *pipeline,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), STEP_NS);
+      g_autoptr(GstMessage) message = NULL;
+
+      if (sample != NULL)
+        return sample;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      if (message != NULL)
+        {
+          g_autoptr(GError) gst_error = NULL;
+
+          gst_message_parse_error (message, &gst_error, NULL);
+          g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                       "cannot decode the item’s first picture: %s", gst_error->message);
+          return NULL;
+        }
+      if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
+        break;
+    }
+  g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+               "the recording has no picture where the item starts");
+  return NULL;
+}
+
+GBytes *
+tribuna_clip_jpeg_from_ts (GBytes        *ts,
+                           int            width,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) source = NULL;
+  g_autoptr(GstSample) sample = NULL;
+  GstFlowReturn ret;
+  GstBuffer *buffer;
+  GBytes *jpeg = NULL;
+  GstMapInfo map;
+
+  g_return_val_if_fail (ts != NULL, NULL);
+  g_return_val_if_fail (width > 0, NULL);
+
+  if (!tribuna_element_available ("avdec_h264") || !tribuna_element_available ("jpegenc"))
+    {
+      g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                   "the thumbnail needs avdec_h264 (gstreamer1.0-libav) and jpegenc "
+                   "(gstreamer1.0-plugins-good)");
+      return NULL;
+    }
+  if ((pipeline = make_ts_pipeline (width, error)) == NULL)
+    return NULL;
+  source = gst_bin_get_by_name (GST_BIN (pipeline), "source");
+
+  /* All of it at once, then the end: tsdemux and the parser hand the last picture on at EOS. */
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    g_set_error (error, TRIBUNA_CLIP_ERROR, TRIBUNA_CLIP_ERROR_PIPELINE,
+                 "cannot start the thumbnail pipeline");
+  else
+    {
+      g_autoptr(GstBuffer) all = gst_buffer_new_wrapped_bytes (ts);
+
+      /* The signal takes a reference of its own. */
+      g_signal_emit_by_name (source, "push-buffer", all, &ret);
+      g_signal_emit_by_name (source, "end-of-stream", &ret);
+      sample = pull_first_picture (pipeline, cancellable, error);
+    }
+
+  if (sample != NULL && (buffer = gst_sample_get_buffer (sample)) != NULL
+      && gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      jpeg = g_bytes_new (map.data, map.size);
+      gst_buffer_unmap (buffer, &map);
+    }
+  if (gst_element_set_state (pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_FAILURE)
+    g_warning ("the thumbnail pipeline did not stop cleanly");
+  return jpeg;
+}

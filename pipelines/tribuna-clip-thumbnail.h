@@ -26,4 +26,12 @@ gboolean tribuna_clip_write_thumbnail_from_keyframe (GstCaps      *caps,
                                                      const char   *jpeg_path,
                                                      GError      **error);
 
+/* Decodes the first picture of @ts (MPEG-TS bytes: a segment's PAT and PMT followed by its
+ * packets from a keyframe on) and returns it as a JPEG @width pixels wide, in the
+ * recording's aspect: an archive item's thumbnail. Runs in the caller's thread. */
+GBytes  *tribuna_clip_jpeg_from_ts (GBytes        *ts,
+                                    int            width,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
 G_END_DECLS

@@ -5,7 +5,7 @@
  * Run by tools/screenshots-console.sh (which sets up Xvfb and the language). The views are
  * real: a session with the Kuvendi agenda on a test pattern, on air to nginx-rtmp on
  * loopback, a second destination that cannot connect, the settings refusing a bad URL, and
- * the archive with an item chosen for a clip.
+ * the archive with an item chosen for a clip and playing.
  *
  *   ui-screenshots OUTPUT_DIR SUFFIX     (writes console-on-air-SUFFIX.png, …)
  */
@@ -175,6 +175,9 @@ archive (const char *out,
   tribuna_archive_window_select_item (TRIBUNA_ARCHIVE_WINDOW (archive_window), 1);
   tribuna_archive_window_export (TRIBUNA_ARCHIVE_WINDOW (archive_window));
   tribuna_test_wait_until (export_done, archive_window, 60);
+  /* The recording playing from that item, with the items' pictures in their rows. */
+  tribuna_archive_window_play_item (TRIBUNA_ARCHIVE_WINDOW (archive_window), 1);
+  tribuna_test_iterate_for (2.0);
   save (archive_window, out, "console-archive", suffix);
   gtk_window_destroy (GTK_WINDOW (archive_window));
 }

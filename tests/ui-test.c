@@ -34,6 +34,7 @@
 #include "tribuna-session-panel.h"
 #include "tribuna-settings-dialog.h"
 #include "tribuna-status-bar.h"
+#include "tribuna-timeline.h"
 #include "tribuna-window.h"
 
 #define STREAM_KEY "console"
@@ -1136,6 +1137,112 @@ test_archive_clip (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+thumbnails_shown (gpointer data)
+{
+  return tribuna_archive_window_get_item_thumbnail (data, 0) != NULL
+         && tribuna_archive_window_get_item_thumbnail (data, 1) != NULL;
+}
+
+static guchar *
+download (GdkPaintable *paintable,
+          gsize        *size)
+{
+  GdkTexture *texture = GDK_TEXTURE (paintable);
+  gsize stride = 4 * gdk_texture_get_width (texture);
+  guchar *pixels;
+
+  *size = stride * gdk_texture_get_height (texture);
+  pixels = g_malloc (*size);
+  gdk_texture_download (texture, pixels, stride);
+  return pixels;
+}
+
+/* How many of the bytes differ by more than JPEG noise. */
+static double
+pixels_apart (GdkPaintable *a,
+              GdkPaintable *b)
+{
+  gsize size_a = 0, size_b = 0, differ = 0;
+  g_autofree guchar *pixels_a = download (a, &size_a);
+  g_autofree guchar *pixels_b = download (b, &size_b);
+
+  g_assert_cmpuint (size_a, ==, size_b);
+  for (gsize i = 0; i < size_a; i++)
+    if (ABS (pixels_a[i] - pixels_b[i]) > 24)
+      differ++;
+  return differ / (double) size_a;
+}
+
+static gboolean
+playing_past (gpointer data)
+{
+  GtkMediaStream *media = tribuna_archive_window_get_media_stream (data);
+
+  return media != NULL && (gtk_media_stream_get_error (media) != NULL
+                           || (gtk_media_stream_get_playing (media)
+                               && gtk_media_stream_get_timestamp (media) > 0));
+}
+
+/* The items' first pictures appear in their rows, each from its own moment (the test
+ * pattern scrolls); playing item 2 starts the recording there and it runs on. */
+static void
+test_archive_media (void)
+{
+  g_autoptr(GtkWidget) window = NULL;
+  g_autoptr(TribunaTimeline) timeline = NULL;
+  g_autoptr(GError) error = NULL;
+  TribunaArchiveWindow *archive;
+  GdkPaintable *first, *second;
+  const TribunaItemRange *range;
+  GtkMediaStream *media;
+  gint64 start_us, at_us, later_us;
+
+  window = g_object_ref_sink (tribuna_archive_window_new (console.app, engine ()));
+  archive = TRIBUNA_ARCHIVE_WINDOW (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (tribuna_archive_window_select_session (archive, console.session_id));
+  g_assert_true (tribuna_test_wait_until (thumbnails_shown, archive, 30));
+
+  first = tribuna_archive_window_get_item_thumbnail (archive, 0);
+  second = tribuna_archive_window_get_item_thumbnail (archive, 1);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (first), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (first), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (first), ==,
+                   gdk_paintable_get_intrinsic_width (second));
+  g_test_message ("thumbnails %dx%d, items 1 and 2 differ in %.1f %% of bytes",
+                  gdk_paintable_get_intrinsic_width (first),
+                  gdk_paintable_get_intrinsic_height (first), 100 * pixels_apart (first, second));
+  g_assert_cmpfloat (pixels_apart (first, second), >, 0.01);
+  /* Items never taken up have none. */
+  g_assert_null (tribuna_archive_window_get_item_thumbnail (archive, 3));
+
+  timeline = tribuna_timeline_new_for_session (tribuna_engine_get_archive (engine ()),
+                                               console.session_id, &error);
+  g_assert_no_error (error);
+  range = g_ptr_array_index (tribuna_timeline_get_item_ranges (timeline), 1);
+  start_us = range->start_ns / 1000;
+  /* As the operator does it: Enter or a double-click on the row. */
+  g_assert_false (tribuna_archive_window_activate_item (archive, 3));
+  g_assert_null (tribuna_archive_window_get_media_stream (archive));
+
+  g_assert_true (tribuna_archive_window_activate_item (archive, 1));
+  g_assert_true (tribuna_test_wait_until (playing_past, archive, 30));
+  media = tribuna_archive_window_get_media_stream (archive);
+  g_assert_no_error (gtk_media_stream_get_error (media));
+  at_us = gtk_media_stream_get_timestamp (media);
+  g_test_message ("item 2 starts at %.2f s; playback at %.2f s", start_us / 1e6, at_us / 1e6);
+  /* Within a keyframe interval (1 s here) and a second of the item's start. */
+  g_assert_cmpint (ABS (at_us - start_us), <=, 2 * G_USEC_PER_SEC);
+  tribuna_test_iterate_for (1.5);
+  later_us = gtk_media_stream_get_timestamp (media);
+  g_test_message ("1.5 s later: %.2f s", later_us / 1e6);
+  g_assert_cmpint (later_us - at_us, >=, G_USEC_PER_SEC / 2);
+  g_assert_true (gtk_media_stream_get_playing (media));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static guint
 http_get_status (guint       port,
                  const char *path)
@@ -1268,6 +1375,7 @@ main (int   argc,
   g_test_add_func ("/ui/console/settings", test_settings);
   g_test_add_func ("/ui/console/quit-while-recording", test_quit_while_recording);
   g_test_add_func ("/ui/console/archive-clip", test_archive_clip);
+  g_test_add_func ("/ui/console/archive-media", test_archive_media);
   g_test_add_func ("/ui/console/time-to-window", test_time_to_window);
   g_test_add_func ("/ui/console/bad-options", test_bad_options);
   status = g_test_run ();

@@ -10,46 +10,8 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-#include "tribuna-archive-window.h"
+#include "tribuna-archive-window-private.h"
 #include "tribuna-format.h"
-#include "tribuna-timeline.h"
-
-struct _TribunaArchiveWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  GtkDropDown          *type_filter;
-  GtkEntry             *from_entry;
-  GtkEntry             *to_entry;
-  GtkLabel             *filter_error;
-  GtkListBox           *session_list;
-  GtkLabel             *session_title;
-  GtkLabel             *session_detail;
-  GtkListBox           *item_list;
-  GtkEntry             *in_entry;
-  GtkEntry             *out_entry;
-  GtkDropDown          *preset_dropdown;
-  GtkCheckButton       *exact_check;
-  GtkLabel             *range_error;
-  GtkProgressBar       *progress_bar;
-  GtkButton            *cancel_button;
-  GtkButton            *export_button;
-  GtkLabel             *result_label;
-  GtkPicture           *thumbnail;
-
-  /* Owned references */
-  TribunaEngine        *engine;
-  TribunaTimeline      *timeline;      /* of the selected session; NULL without recording */
-  GCancellable         *cancellable;   /* of the running export */
-  char                 *clip_path;
-  char                 *message;
-
-  gint64                session_id;
-  int                   item_index;    /* the item whose range is in the fields, or -1 */
-};
 
 G_DEFINE_FINAL_TYPE (TribunaArchiveWindow, tribuna_archive_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -169,8 +131,24 @@ on_filter_changed (TribunaArchiveWindow *self)
 
 /* One session */
 
+/* Staff see private time in the recording; the row says the item has some. */
+static gboolean
+has_private_time (const TribunaItemRange *range)
+{
+  gint64 total_ns = 0;
+
+  for (guint i = 0; i < range->ranges->len; i++)
+    {
+      const TribunaTimeRange *stretch = &g_array_index (range->ranges, TribunaTimeRange, i);
+
+      total_ns += stretch->end_ns - stretch->start_ns;
+    }
+  return range->public_ns < total_ns;
+}
+
 static GtkWidget *
-make_item_row (const TribunaItemRange *range)
+make_item_row (TribunaArchiveWindow   *self,
+               const TribunaItemRange *range)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -193,7 +171,15 @@ make_item_row (const TribunaItemRange *range)
   gtk_widget_set_hexpand (title, TRUE);
   gtk_widget_add_css_class (when, "dim-label");
   gtk_widget_add_css_class (when, "numeric");
+  gtk_box_append (GTK_BOX (box), _tribuna_archive_window_make_item_picture (self));
   gtk_box_append (GTK_BOX (box), title);
+  if (range->start_ns >= 0 && has_private_time (range))
+    {
+      GtkWidget *private_label = gtk_label_new (_("Private part"));
+
+      gtk_widget_add_css_class (private_label, "private-part");
+      gtk_box_append (GTK_BOX (box), private_label);
+    }
   gtk_box_append (GTK_BOX (box), when);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_sensitive (row, range->start_ns >= 0);
@@ -206,7 +192,8 @@ show_items (TribunaArchiveWindow *self)
   GPtrArray *ranges = tribuna_timeline_get_item_ranges (self->timeline);
 
   for (guint i = 0; i < ranges->len; i++)
-    gtk_list_box_append (self->item_list, make_item_row (g_ptr_array_index (ranges, i)));
+    gtk_list_box_append (self->item_list,
+                         make_item_row (self, g_ptr_array_index (ranges, i)));
 }
 
 static void
@@ -220,11 +207,15 @@ show_session (TribunaArchiveWindow *self,
   g_autofree char *detail = NULL;
 
   clear_list (self->item_list);
+  g_ptr_array_set_size (self->item_pictures, 0);
   g_clear_object (&self->timeline);
   self->session_id = session_id;
   self->item_index = -1;
   if (session == NULL)
-    return;
+    {
+      _tribuna_archive_window_media_reset (self);
+      return;
+    }
 
   gtk_label_set_label (self->session_title, session->title);
   self->timeline = tribuna_timeline_new_for_session (archive, session_id, &error);
@@ -232,6 +223,7 @@ show_session (TribunaArchiveWindow *self,
     {
       gtk_label_set_label (self->session_detail, error->message);
       gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+      _tribuna_archive_window_media_reset (self);
       return;
     }
 
@@ -240,6 +232,7 @@ show_session (TribunaArchiveWindow *self,
                             tribuna_format_session_type (session->type), duration);
   gtk_label_set_label (self->session_detail, detail);
   show_items (self);
+  _tribuna_archive_window_media_reset (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), self->cancellable == NULL);
 }
 
@@ -572,6 +565,7 @@ tribuna_archive_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  _tribuna_archive_window_media_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TRIBUNA_TYPE_ARCHIVE_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->timeline);
@@ -610,6 +604,9 @@ tribuna_archive_window_class_init (TribunaArchiveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, result_label);
   gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, player);
+  gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, playback_message);
+  gtk_widget_class_bind_template_child (widget_class, TribunaArchiveWindow, play_button);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
                                        NULL);
@@ -639,6 +636,7 @@ tribuna_archive_window_init (TribunaArchiveWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->item_index = -1;
   fill_dropdowns (self);
+  _tribuna_archive_window_media_init (self);
 
   g_signal_connect_swapped (self->type_filter, "notify::selected",
                             G_CALLBACK (on_filter_changed), self);

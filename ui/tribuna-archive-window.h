@@ -44,4 +44,20 @@ const char *tribuna_archive_window_get_message       (TribunaArchiveWindow *self
 /* The last clip's thumbnail, as shown; NULL when none. */
 GdkPaintable *tribuna_archive_window_get_thumbnail   (TribunaArchiveWindow *self);
 
+/* Each item's first picture as its row shows it, NULL until the engine has made it (and
+ * for items not taken up, or private throughout). */
+GdkPaintable *tribuna_archive_window_get_item_thumbnail (TribunaArchiveWindow *self,
+                                                         guint                 index);
+/* Plays the recording from item @index's start (the row's activation and the Play button
+ * call it); FALSE with the reason in the playback message when it cannot. */
+gboolean    tribuna_archive_window_play_item         (TribunaArchiveWindow *self,
+                                                      guint                 index);
+/* Activates item @index's row, as a double-click or Enter on it does; FALSE when the row
+ * cannot be activated (an item not taken up) or nothing plays. */
+gboolean    tribuna_archive_window_activate_item     (TribunaArchiveWindow *self,
+                                                      guint                 index);
+/* The player's stream (of the session's playlist), or NULL before anything was played. */
+GtkMediaStream *tribuna_archive_window_get_media_stream (TribunaArchiveWindow *self);
+const char *tribuna_archive_window_get_playback_message (TribunaArchiveWindow *self);
+
 G_END_DECLS
