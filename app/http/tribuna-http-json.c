@@ -181,6 +181,8 @@ classify (const GError *error)
           return (ErrorClass) { SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid" };
         case TRIBUNA_ENGINE_ERROR_DUPLICATE_SOURCE:
           return (ErrorClass) { SOUP_STATUS_CONFLICT, "exists" };
+        case TRIBUNA_ENGINE_ERROR_RECORDING:
+          return (ErrorClass) { SOUP_STATUS_CONFLICT, "no-recording" };
         default:
           break;
         }
