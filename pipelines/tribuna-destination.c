@@ -37,6 +37,10 @@
 #define BACKOFF_MAX_MS     4000
 #define BACKOFF_JITTER     0.2
 
+/* How long flvmux waits for the other stream before it writes a tag (see build_pipeline):
+ * more than sound and picture can be apart on their way from the program. */
+#define MUX_LATENCY        (G_GUINT64_CONSTANT (300) * GST_MSECOND)
+
 /* A publish the server closes before any media flowed, twice in a row, is a
  * refusal (wrong key, name in use): nginx-rtmp just hangs up, others send an
  * error status first. Retrying harder would not help. */
@@ -560,7 +564,12 @@ build_pipeline (TribunaDestination  *self,
   aacparse = gst_element_factory_make ("aacparse", NULL);
 
   location = tribuna_rtmp_url_to_location (self->url);
-  g_object_set (mux, "streamable", TRUE, NULL);
+  /* flvmux is a live aggregator: with no latency of its own it writes whatever has
+   * arrived when its deadline passes, and sound (a short path) arrives before the picture
+   * of the same instant (through the mixer and x264). A video tag older than the sound
+   * already written is then stamped forward to keep the FLV in order: the server saw
+   * frames 33 +/- 10-15 ms apart. Waiting this long lets it interleave by timestamp. */
+  g_object_set (mux, "streamable", TRUE, "latency", MUX_LATENCY, NULL);
   /* The feed's timestamps are already real time; the sink must not wait on a
    * clock that started with this pipeline. */
   g_object_set (sink, "location", location, "async-connect", TRUE, "sync", FALSE,

@@ -466,8 +466,45 @@ test_for_stops (Fixture       *fixture,
   g_assert_cmpfloat (decoded, <=, 6.0);
 }
 
-/* A file stands in for a camera: it plays in real time and starts again at its end, so
- * a 3 s file recorded for 8 s gives 8 s of picture (no end, no faster than real time). */
+/* Steps between consecutive video frames of @path that are not about one frame (1/30 s)
+ * long: a hole, or frames stamped alike or unevenly. */
+static guint
+uneven_frame_steps (const char *path,
+                    guint      *n_frames)
+{
+  const char *argv[] = { "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                         "packet=pts_time", "-of", "csv=p=0", path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  double previous = -1;
+  guint uneven = 0;
+  int status = -1;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (out, "\n", -1);
+  *n_frames = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      double t, step;
+
+      if (lines[i][0] == '\0' || !g_ascii_isdigit (lines[i][0]))
+        continue;
+      t = g_ascii_strtod (lines[i], NULL);
+      step = (t - previous) * 30;
+      if (previous >= 0 && (step < 0.5 || step > 1.5))
+        uneven++;
+      previous = t;
+      (*n_frames)++;
+    }
+  return uneven;
+}
+
+/* A file stands in for a camera: it plays in real time and starts again at its end, so a
+ * 3 s file (with sound) recorded for 8 s gives 8 s of picture; and the stream a server gets
+ * from it keeps every frame 1/30 s after the last (sound and picture interleaved by time). */
 static void
 test_file_loops (Fixture       *fixture,
                  gconstpointer  data)
@@ -481,13 +518,14 @@ test_file_loops (Fixture       *fixture,
     "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p",
     "-c:a", "aac", "-shortest", media, NULL
   };
-  const char *args[] = { "--config", config, "--data-dir", fixture->data_dir, "--record",
-                         "--for", "8", NULL };
   g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *input = NULL;
   g_autoptr(TribunaTestDecode) decode = NULL;
+  g_autoptr(GPtrArray) copies = NULL;
+  guint uneven, n_frames;
   int status = -1;
 
   g_assert_true (g_spawn_sync (NULL, (char **) ffmpeg, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
@@ -496,8 +534,16 @@ test_file_loops (Fixture       *fixture,
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   contents = g_strdup_printf ("[source Film]\nuri=file://%s\n", media);
   g_assert_true (g_file_set_contents (config, contents, -1, &error));
+  fixture->nginx = tribuna_test_nginx_start (FALSE, &error);
+  g_assert_no_error (error);
+  url = tribuna_test_nginx_url (fixture->nginx, "live", "film");
 
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  {
+    const char *args[] = { "--config", config, "--data-dir", fixture->data_dir, "--record",
+                           "--stream", url, "--for", "8", NULL };
+
+    g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  }
   g_assert_null (strstr (err, "cannot loop"));
   g_assert_null (strstr (out, "source ended"));
 
@@ -508,6 +554,13 @@ test_file_loops (Fixture       *fixture,
                   decode->video_frames, decode->video_duration);
   g_assert_cmpfloat (decode->video_duration, >=, 7.0);
   g_assert_cmpfloat (decode->video_duration, <=, 8.5);
+
+  copies = tribuna_test_find_files (tribuna_test_nginx_get_record_dir (fixture->nginx), ".flv");
+  g_assert_cmpuint (copies->len, ==, 1);
+  uneven = uneven_frame_steps (g_ptr_array_index (copies, 0), &n_frames);
+  g_test_message ("the server's copy: %u frames, %u uneven steps", n_frames, uneven);
+  g_assert_cmpuint (n_frames, >=, 6 * 30);
+  g_assert_cmpuint (uneven, ==, 0);
 }
 
 /* Streaming ****************************************************************************/
