@@ -368,12 +368,15 @@ record_and_stop (Fixture *fixture,
   g_autoptr(GPtrArray) segments = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *input = NULL;
+  gint64 spawned_us = g_get_monotonic_time ();
+  double lived;
   double decoded;
 
   fixture->daemon = spawn_daemon (args);
   assert_line_seen (fixture->daemon, "program: running", STARTUP_TIMEOUT_S);
   assert_line_seen (fixture->daemon, "recorder: recording", STARTUP_TIMEOUT_S);
   tribuna_test_iterate_for (seconds);
+  lived = (g_get_monotonic_time () - spawned_us) / (double) G_USEC_PER_SEC;
   tribuna_test_daemon_signal (fixture->daemon, signum);
   assert_clean_stop (fixture->daemon);
 
@@ -383,8 +386,12 @@ record_and_stop (Fixture *fixture,
   assert_program_media (input);
   decoded = tribuna_test_decode_duration (input, &error);
   g_assert_no_error (error);
-  g_test_message ("recorded %.0f s, %.2f s decode", seconds, decoded);
-  g_assert_cmpfloat_with_epsilon (decoded, seconds, 1.0);
+  g_test_message ("recorded %.0f s, %.2f s decode, daemon lived %.2f s", seconds, decoded, lived);
+  /* Everything from "recording" to the signal is on disk.  The recorder may start before
+   * this test reads its announcement (a loaded machine delays the pipe), so the upper
+   * bound is how long the daemon lived, not @seconds. */
+  g_assert_cmpfloat (decoded, >=, seconds - 1.0);
+  g_assert_cmpfloat (decoded, <=, lived + 0.5);
 }
 
 /* Issue test 7: SIGTERM is a clean stop, with the full duration recorded. */
