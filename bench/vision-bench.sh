@@ -11,11 +11,14 @@
 # three sounds mixed) each encode the program once with the same x264/AAC settings into
 # MPEG-TS, one job at a time, under GNU time. Reported: CPU seconds per minute of
 # program, and frames recorded against the frames the duration should hold (a real-time
-# job that cannot keep up drops frames).
+# job that cannot keep up drops frames). The single-camera case (Tribuna with only the
+# first camera and the lower third: no compositing of a second picture, no logo) is the
+# baseline the three cameras are compared with.
 #
 # Usage: bench/vision-bench.sh
 # Environment:
 #   BENCH_SECONDS      seconds of program per run (default 60; the issue asks for 600)
+#   BENCH_SINGLE_SECONDS  seconds of the single-camera runs (default BENCH_SECONDS)
 #   BENCH_RESOLUTIONS  program sizes (default "1280x720 1920x1080")
 #   VISION_RUN         the runner (default build/tests/vision-run)
 #
@@ -28,6 +31,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 out="$here/out"
 seconds=${BENCH_SECONDS:-60}
+single_seconds=${BENCH_SINGLE_SECONDS:-$seconds}
 resolutions=${BENCH_RESOLUTIONS:-"1280x720 1920x1080"}
 runner=${VISION_RUN:-$root/build/tests/vision-run}
 fps=30
@@ -77,10 +81,9 @@ cpu_of () {   # user + system seconds from GNU time's -f "%U %S"
   awk '{printf "%.2f", $1 + $2}' "$1"
 }
 
-run_tribuna () {
-  local width=$1 height=$2 dir=$tmp/tribuna-${width}x$height
-  mkdir -p "$dir"
-  cat > "$dir/tribuna.conf" <<CONF
+program_config () {   # width height: the [program] and [recording] groups
+  local width=$1 height=$2
+  cat <<CONF
 [program]
 width=$width
 height=$height
@@ -91,6 +94,24 @@ keyframe-interval=2
 encoder-preset=$preset
 [recording]
 segment-minutes=60
+CONF
+}
+
+# Runs the engine on a config for @seconds; prints "CPU frames expected".
+run_engine () {
+  local dir=$1 seconds=$2
+  /usr/bin/time -f "%U %S" -o "$dir/time" "$runner" "$dir/tribuna.conf" "$dir/data" "$seconds" \
+    > "$dir/out" 2> "$dir/log" || die "vision-run failed: $(tail -3 "$dir/log")"
+  local recording
+  recording=$(sed -n 's/^recording=//p' "$dir/out")
+  cat "$recording"/*.ts > "$dir/all.ts"
+  echo "$(cpu_of "$dir/time") $(frames_of "$dir/all.ts")"
+}
+
+run_tribuna () {
+  local width=$1 height=$2 dir=$tmp/tribuna-${width}x$height
+  mkdir -p "$dir"
+  { program_config "$width" "$height"; cat <<CONF
 [source Kryesuesi]
 uri=file://$out/camera-1.mp4
 [source Foltorja]
@@ -100,12 +121,19 @@ uri=file://$out/camera-3.mp4
 [overlays]
 logo=$out/logo.png
 CONF
-  /usr/bin/time -f "%U %S" -o "$dir/time" "$runner" "$dir/tribuna.conf" "$dir/data" "$seconds" \
-    > "$dir/out" 2> "$dir/log" || die "vision-run failed: $(tail -3 "$dir/log")"
-  local recording
-  recording=$(sed -n 's/^recording=//p' "$dir/out")
-  cat "$recording"/*.ts > "$dir/all.ts"
-  echo "$(cpu_of "$dir/time") $(frames_of "$dir/all.ts")"
+  } > "$dir/tribuna.conf"
+  run_engine "$dir" "$seconds"
+}
+
+run_single () {
+  local width=$1 height=$2 dir=$tmp/single-${width}x$height
+  mkdir -p "$dir"
+  { program_config "$width" "$height"; cat <<CONF
+[source Kryesuesi]
+uri=file://$out/camera-1.mp4
+CONF
+  } > "$dir/tribuna.conf"
+  run_engine "$dir" "$single_seconds"
 }
 
 run_ffmpeg () {
@@ -141,10 +169,12 @@ printf '|---|---|---|---|---|\n'
 for resolution in $resolutions; do
   width=${resolution%x*}
   height=${resolution#*x}
-  for job in tribuna ffmpeg; do
-    log "$job at $resolution for $seconds s"
+  for job in single tribuna ffmpeg; do
+    job_seconds=$seconds
+    [ "$job" = single ] && job_seconds=$single_seconds
+    log "$job at $resolution for $job_seconds s"
     read -r cpu frames expected < <(run_$job "$width" "$height")
-    per_minute=$(awk -v c="$cpu" -v s="$seconds" 'BEGIN { printf "%.1f", c * 60 / s }')
+    per_minute=$(awk -v c="$cpu" -v s="$job_seconds" 'BEGIN { printf "%.1f", c * 60 / s }')
     printf '| %s | %s | %s | %s | %s / %s |\n' "$resolution" "$job" "$cpu" "$per_minute" \
       "$frames" "$expected"
   done
