@@ -662,11 +662,16 @@ add_source_inputs (TribunaProgram        *self,
                    TribunaSourcePipeline *source)
 {
   const char *name = tribuna_source_pipeline_get_name (source);
-  GstElement *video = tribuna_video_mixer_add_input (self->video_mixer, name);
   GstElement *audio = tribuna_audio_mixer_add_input (self->audio_mixer, name, G_OBJECT (source));
 
-  g_object_set_data_full (G_OBJECT (source), "tribuna-video-input", gst_object_ref (video),
-                          gst_object_unref);
+  /* A microphone has no compositor pad: nothing to cut to, nothing to blend. */
+  if (tribuna_source_pipeline_has_picture (source))
+    {
+      GstElement *video = tribuna_video_mixer_add_input (self->video_mixer, name);
+
+      g_object_set_data_full (G_OBJECT (source), "tribuna-video-input", gst_object_ref (video),
+                              gst_object_unref);
+    }
   g_object_set_data_full (G_OBJECT (source), "tribuna-audio-input", gst_object_ref (audio),
                           gst_object_unref);
 }
@@ -1160,6 +1165,24 @@ stop_sources (TribunaProgram *self)
     }
 }
 
+/* The base time is set before the pipeline starts, and kept.
+ *
+ * Left to the pipeline, it is computed at PAUSED to PLAYING and handed to each
+ * child as the bin reaches it; the clock is handed out first. A live mixer
+ * (audiomixer, compositor) woken in between by an input's first events reads the
+ * clock against a base time of 0, finds itself hours late and aggregates a burst
+ * of silence up to a second ahead of real time: then no sound for that second,
+ * and the program's first sound stamped early. Given before NULL to READY, every
+ * child has the right base time from the start. */
+static void
+fix_base_time (TribunaProgram *self)
+{
+  g_autoptr(GstClock) clock = gst_pipeline_get_pipeline_clock (GST_PIPELINE (self->pipeline));
+
+  gst_element_set_start_time (self->pipeline, GST_CLOCK_TIME_NONE);
+  gst_element_set_base_time (self->pipeline, gst_clock_get_time (clock));
+}
+
 gboolean
 tribuna_program_start (TribunaProgram  *self,
                        GError         **error)
@@ -1177,6 +1200,7 @@ tribuna_program_start (TribunaProgram  *self,
   bus = gst_element_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
 
+  fix_base_time (self);
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     goto state_failed;
   /* Live, so the pipeline is playing now and its base time is known: frames
@@ -1464,7 +1488,8 @@ tribuna_program_remove_source (TribunaProgram  *self,
   tribuna_source_pipeline_stop (source);
   if (self->pipeline != NULL)
     {
-      tribuna_video_mixer_remove_input (self->video_mixer, name);
+      if (tribuna_source_pipeline_has_picture (source))
+        tribuna_video_mixer_remove_input (self->video_mixer, name);
       tribuna_audio_mixer_remove_input (self->audio_mixer, name);
     }
   g_list_store_remove (self->sources, position);
