@@ -1088,6 +1088,15 @@ add_default_source (TribunaConfig *self)
 }
 
 static gboolean
+has_picture_source (TribunaConfig *self)
+{
+  for (guint i = 0; i < self->sources->len; i++)
+    if (tribuna_source_config_has_picture (g_ptr_array_index (self->sources, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 parse_data (TribunaConfig  *self,
             const Parser   *parser,
             const char     *data,
@@ -1240,6 +1249,13 @@ tribuna_config_new_from_data (const char  *data,
 
   if (self->sources->len == 0)
     add_default_source (self);
+  else if (!has_picture_source (self))
+    {
+      parser_error (&parser, error, TRIBUNA_CONFIG_ERROR_VALUE, NULL, NULL, NULL,
+                    "every [source] is sound only (alsa:, pulse:, tone:); the program needs "
+                    "one with a picture too (test:, file://, rtsp:// or v4l2://)");
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }

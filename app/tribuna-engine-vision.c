@@ -39,6 +39,23 @@ lookup_source (TribunaEngine  *self,
   return source;
 }
 
+/* Preview, program and the inset show pictures: a microphone cannot be any of them. */
+static TribunaSourcePipeline *
+lookup_picture_source (TribunaEngine  *self,
+                       const char     *name,
+                       GError        **error)
+{
+  TribunaSourcePipeline *source = lookup_source (self, name, error);
+
+  if (source != NULL && !tribuna_source_pipeline_has_picture (source))
+    {
+      g_set_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE,
+                   "source “%s” is sound only: it has no picture to show", name);
+      return NULL;
+    }
+  return source;
+}
+
 GListModel *
 tribuna_engine_get_sources (TribunaEngine *self)
 {
@@ -137,7 +154,7 @@ tribuna_engine_set_preview_source (TribunaEngine  *self,
 {
   g_return_val_if_fail (TRIBUNA_IS_ENGINE (self), FALSE);
 
-  if (lookup_source (self, name, error) == NULL)
+  if (lookup_picture_source (self, name, error) == NULL)
     return FALSE;
 
   if (g_strcmp0 (self->preview_source, name) != 0)
@@ -205,7 +222,7 @@ tribuna_engine_set_layout (TribunaEngine  *self,
 
   if (layout == TRIBUNA_LAYOUT_PIP && inset == NULL)
     inset = self->preview_source;
-  if (layout == TRIBUNA_LAYOUT_PIP && lookup_source (self, inset, error) == NULL)
+  if (layout == TRIBUNA_LAYOUT_PIP && lookup_picture_source (self, inset, error) == NULL)
     return FALSE;
 
   tribuna_video_mixer_set_layout (mixer, layout, inset);
@@ -410,7 +427,7 @@ tribuna_engine_snapshot_jpeg (TribunaEngine  *self,
   if (source == NULL)
     return tribuna_program_snapshot_jpeg (self->program, error);
 
-  pipeline = lookup_source (self, source, error);
+  pipeline = lookup_picture_source (self, source, error);
   return pipeline ? tribuna_source_pipeline_snapshot_jpeg (pipeline, error) : NULL;
 }
 
@@ -501,8 +518,8 @@ gboolean
 _tribuna_engine_vision_init (TribunaEngine  *self,
                              GError        **error)
 {
-  TribunaSourcePipeline *first, *second;
   GListModel *sources = tribuna_program_get_sources (self->program);
+  const char *first = NULL, *second = NULL;
 
   if (!tribuna_program_set_slate_card (self->program, tribuna_config_get_slate_title (self->config),
                                        tribuna_config_get_slate_subtitle (self->config),
@@ -518,12 +535,22 @@ _tribuna_engine_vision_init (TribunaEngine  *self,
   tribuna_program_set_overlays (self->program, self->lower_third,
                                 tribuna_config_get_overlay_clock (self->config));
 
-  first = g_list_model_get_item (sources, 0);
-  second = g_list_model_get_item (sources, MIN (1, g_list_model_get_n_items (sources) - 1));
-  self->program_source = g_strdup (tribuna_source_pipeline_get_name (first));
-  self->preview_source = g_strdup (tribuna_source_pipeline_get_name (second));
-  g_object_unref (first);
-  g_object_unref (second);
+  /* On program the first source with a picture, on preview the next one (the
+   * config makes sure there is at least one). */
+  for (guint i = 0; i < g_list_model_get_n_items (sources) && second == NULL; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (sources, i);
+
+      if (!tribuna_source_pipeline_has_picture (source))
+        continue;
+      if (first == NULL)
+        first = tribuna_source_pipeline_get_name (source);
+      else
+        second = tribuna_source_pipeline_get_name (source);
+    }
+  g_return_val_if_fail (first != NULL, FALSE);
+  self->program_source = g_strdup (first);
+  self->preview_source = g_strdup (second != NULL ? second : first);
 
   self->preview_frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) tribuna_preview_frame_unref);

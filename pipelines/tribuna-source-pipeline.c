@@ -70,7 +70,9 @@ struct _TribunaSourcePipeline
   GstClockTimeDiff      delta;           /* program time − source time, for the handover */
   gboolean              have_delta;
   GstSample            *last_sample;     /* for snapshots */
-  gint64                last_video_us;   /* monotonic, 0 before the first frame */
+  /* Monotonic time of the last frame (of the last sound, for a source of sound
+   * only), 0 before the first: what the watchdog goes by. */
+  gint64                last_signal_us;
   int                   av_offset_ms;
 };
 
@@ -191,6 +193,8 @@ on_new_sample (GstAppSink *appsink,
 
   is_video = g_str_equal (GST_OBJECT_NAME (appsink), "video-sink");
   g_mutex_lock (&self->lock);
+  if (!is_video && !tribuna_source_config_has_picture (self->config))
+    self->last_signal_us = g_get_monotonic_time ();
   target = is_video ? self->video_target : self->audio_target;
   /* A pipeline being torn down may still deliver a frame or two. */
   if (target == NULL || GST_ELEMENT_PARENT (appsink) != self->pipeline)
@@ -207,7 +211,7 @@ on_new_sample (GstAppSink *appsink,
       /* No duration: the mixer holds a frame until the next, so a late one never
        * leaves a hole. */
       GST_BUFFER_DURATION (buffer) = GST_CLOCK_TIME_NONE;
-      self->last_video_us = g_get_monotonic_time ();
+      self->last_signal_us = g_get_monotonic_time ();
       g_clear_pointer (&self->last_sample, gst_sample_unref);
       self->last_sample = gst_sample_ref (sample);
     }
@@ -473,6 +477,59 @@ build_test (TribunaSourcePipeline *self)
   gst_element_link (tone, audio_entry);
 }
 
+/* The element a microphone is read with, and the Debian package that has it. */
+static const char *
+capture_element (TribunaSourceKind  kind,
+                 const char       **package)
+{
+  if (kind == TRIBUNA_SOURCE_KIND_ALSA)
+    {
+      *package = "gstreamer1.0-alsa";
+      return "alsasrc";
+    }
+
+  *package = "gstreamer1.0-plugins-good";
+  return "pulsesrc";
+}
+
+/* A tone or a microphone: sound only, no picture and no card. */
+static gboolean
+build_sound_only (TribunaSourcePipeline  *self,
+                  GError                **error)
+{
+  GstElement *source;
+
+  if (self->config->kind == TRIBUNA_SOURCE_KIND_TONE)
+    {
+      source = gst_element_factory_make ("audiotestsrc", NULL);
+      g_object_set (source, "is-live", TRUE, "volume", 0.1 /* -20 dBFS */,
+                    "freq", g_ascii_strtod (self->config->location, NULL),
+                    "samplesperbuffer", 1920 /* 40 ms, as the mixer's buffers */, NULL);
+    }
+  else
+    {
+      const char *package;
+      const char *factory = capture_element (self->config->kind, &package);
+
+      source = gst_element_factory_make (factory, NULL);
+      if (source == NULL)
+        {
+          g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_MISSING,
+                       "%s is not installed (Debian package %s)", factory, package);
+          return FALSE;
+        }
+      if (*self->config->location != '\0')
+        g_object_set (source, "device", self->config->location, NULL);
+      /* 20 ms reads: half the wake-ups of the default, still far below a frame. */
+      g_object_set (source, "latency-time", (gint64) 20000, NULL);
+      if (self->config->kind == TRIBUNA_SOURCE_KIND_PULSE)
+        g_object_set (source, "client-name", "Tribuna", NULL);
+    }
+
+  gst_bin_add (GST_BIN (self->pipeline), source);
+  return gst_element_link (source, build_audio_tail (self));
+}
+
 /* From @first down to its sink, as the pipeline is; called from a streaming thread. */
 static void
 sync_tail_state (TribunaSourcePipeline *self,
@@ -708,11 +765,12 @@ static gboolean
 on_watchdog (gpointer user_data)
 {
   TribunaSourcePipeline *self = user_data;
+  gboolean has_picture = tribuna_source_config_has_picture (self->config);
   gint64 now = g_get_monotonic_time ();
   gint64 last;
 
   g_mutex_lock (&self->lock);
-  last = self->last_video_us;
+  last = self->last_signal_us;
   g_mutex_unlock (&self->lock);
 
   if (self->pipeline == NULL)
@@ -726,7 +784,7 @@ on_watchdog (gpointer user_data)
   if (last > self->built_us)
     {
       if (now - last > TRIBUNA_SOURCE_STALL_MS * 1000)
-        fail (self, "no picture for 2 s");
+        fail (self, has_picture ? "no picture for 2 s" : "no sound for 2 s");
       else if (self->state != TRIBUNA_SOURCE_LIVE)
         {
           tribuna_backoff_reset (self->backoff);
@@ -734,9 +792,33 @@ on_watchdog (gpointer user_data)
         }
     }
   else if (now - self->built_us > CONNECT_TIMEOUT_MS * 1000)
-    fail (self, "no picture 10 s after connecting");
+    fail (self, has_picture ? "no picture 10 s after connecting"
+                            : "no sound 10 s after opening the device");
 
   return G_SOURCE_CONTINUE;
+}
+
+/* A device that will not open fails the state change at once, with the reason
+ * waiting on the bus: say it ("Could not open audio device…"), not just "cannot start". */
+static void
+fail_to_start (TribunaSourcePipeline *self,
+               GstBus                *bus)
+{
+  g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *debug = NULL;
+  g_autofree char *reason = NULL;
+
+  if (message == NULL)
+    {
+      fail (self, "cannot start");
+      return;
+    }
+
+  gst_message_parse_error (message, &error, &debug);
+  g_debug ("source %s: cannot start: %s", self->config->name, debug);
+  reason = g_strdup_printf ("cannot start: %s", error->message);
+  fail (self, reason);
 }
 
 static gboolean
@@ -758,6 +840,7 @@ rebuild (TribunaSourcePipeline *self)
 {
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GstClock) clock = gst_system_clock_obtain ();
+  g_autoptr(GError) error = NULL;
   GstElement *pipeline = gst_pipeline_new (self->config->name);
 
   gst_pipeline_use_clock (GST_PIPELINE (pipeline), clock);
@@ -768,6 +851,14 @@ rebuild (TribunaSourcePipeline *self)
 
   if (self->config->kind == TRIBUNA_SOURCE_KIND_TEST)
     build_test (self);
+  else if (!tribuna_source_config_has_picture (self->config))
+    {
+      if (!build_sound_only (self, &error))
+        {
+          fail (self, error->message);
+          return;
+        }
+    }
   else
     build_decoded (self);
 
@@ -779,7 +870,7 @@ rebuild (TribunaSourcePipeline *self)
 
   if ((self->config->kind == TRIBUNA_SOURCE_KIND_FILE && !start_file (self))
       || gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    fail (self, "cannot start");
+    fail_to_start (self, bus);
 }
 
 void
@@ -797,7 +888,7 @@ tribuna_source_pipeline_start (TribunaSourcePipeline *self,
   self->program = gst_object_ref (program);
   self->video_target = video_target ? gst_object_ref (video_target) : NULL;
   self->audio_target = audio_target ? gst_object_ref (audio_target) : NULL;
-  self->last_video_us = 0;
+  self->last_signal_us = 0;
   g_mutex_unlock (&self->lock);
 
   /* Until the first frame, the card: the mixer has a picture from the start. */
@@ -833,6 +924,14 @@ tribuna_source_pipeline_get_name (TribunaSourcePipeline *self)
 {
   g_return_val_if_fail (TRIBUNA_IS_SOURCE_PIPELINE (self), NULL);
   return self->config->name;
+}
+
+gboolean
+tribuna_source_pipeline_has_picture (TribunaSourcePipeline *self)
+{
+  g_return_val_if_fail (TRIBUNA_IS_SOURCE_PIPELINE (self), FALSE);
+
+  return tribuna_source_config_has_picture (self->config);
 }
 
 const char *
@@ -950,6 +1049,12 @@ tribuna_source_pipeline_snapshot_jpeg (TribunaSourcePipeline  *self,
   sample = self->last_sample ? gst_sample_ref (self->last_sample) : NULL;
   g_mutex_unlock (&self->lock);
 
+  if (!tribuna_source_config_has_picture (self->config))
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_NO_PICTURE,
+                   "source %s is sound only: it has no picture", self->config->name);
+      return NULL;
+    }
   if (sample == NULL)
     {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,

@@ -36,6 +36,9 @@ TribunaSourcePipeline *tribuna_source_pipeline_new (const TribunaSourceConfig *c
 
 const char          *tribuna_source_pipeline_get_name       (TribunaSourcePipeline *self);
 const char          *tribuna_source_pipeline_get_uri        (TribunaSourcePipeline *self);
+/* FALSE for a microphone or a tone: it mixes into the program's sound, and has no
+ * picture to cut to, preview or snapshot. */
+gboolean             tribuna_source_pipeline_has_picture    (TribunaSourcePipeline *self);
 TribunaSourceState   tribuna_source_pipeline_get_state      (TribunaSourcePipeline *self);
 const char          *tribuna_source_pipeline_get_last_error (TribunaSourcePipeline *self);
 /* Gain in dB (-60 to +20), mute, and how much later than its picture the sound

@@ -119,6 +119,76 @@ parse_v4l2 (const char  *name,
   return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_V4L2, device);
 }
 
+/* Tone frequencies a hall's speakers and a meter can make sense of. */
+#define TONE_MIN_HZ 20
+#define TONE_MAX_HZ 20000
+#define TONE_DEFAULT_HZ 1000
+
+static TribunaSourceConfig *
+parse_tone (const char  *name,
+            const char  *uri,
+            GError     **error)
+{
+  const char *text = uri + strlen ("tone:");
+  g_autofree char *hertz = NULL;
+  guint64 value = TONE_DEFAULT_HZ;
+
+  if (*text != '\0'
+      && (!g_ascii_string_to_unsigned (text, 10, TONE_MIN_HZ, TONE_MAX_HZ, &value, NULL)))
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "“%s” is not a tone Tribuna can make; write tone:<hertz>, "
+                   "%d to %d (tone: alone is %d Hz)", uri, TONE_MIN_HZ, TONE_MAX_HZ,
+                   TONE_DEFAULT_HZ);
+      return NULL;
+    }
+
+  hertz = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TONE, hertz);
+}
+
+/* ALSA names (hw:1,0, plughw:CARD=USB,DEV=0, default) and PulseAudio source names
+ * (alsa_input.usb-Shure_MV7-00.analog-stereo) use these; anything else is a typo or
+ * something that does not belong in a device name. */
+static gboolean
+is_device_name (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("_.:,=-@", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static TribunaSourceConfig *
+parse_microphone (const char         *name,
+                  const char         *uri,
+                  const char         *scheme,
+                  TribunaSourceKind   kind,
+                  const char         *example,
+                  GError            **error)
+{
+  const char *device = uri + strlen (scheme);
+
+  if (!is_device_name (device))
+    {
+      g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
+                   "“%s” does not name a sound device; write %s (letters, digits and "
+                   "_ . : , = - @ only), or %s alone for the default one", uri, example, scheme);
+      return NULL;
+    }
+
+  return source_config_new (name, uri, kind, device);
+}
+
+gboolean
+tribuna_source_config_has_picture (const TribunaSourceConfig *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->kind != TRIBUNA_SOURCE_KIND_TONE && self->kind != TRIBUNA_SOURCE_KIND_ALSA
+         && self->kind != TRIBUNA_SOURCE_KIND_PULSE;
+}
+
 TribunaSourceConfig *
 tribuna_source_config_parse (const char  *name,
                              const char  *uri,
@@ -135,10 +205,18 @@ tribuna_source_config_parse (const char  *name,
     return parse_rtsp (name, uri, error);
   if (g_str_has_prefix (uri, "v4l2://"))
     return parse_v4l2 (name, uri, error);
+  if (g_str_has_prefix (uri, "tone:"))
+    return parse_tone (name, uri, error);
+  if (g_str_has_prefix (uri, "alsa:"))
+    return parse_microphone (name, uri, "alsa:", TRIBUNA_SOURCE_KIND_ALSA, "alsa:hw:1,0", error);
+  if (g_str_has_prefix (uri, "pulse:"))
+    return parse_microphone (name, uri, "pulse:", TRIBUNA_SOURCE_KIND_PULSE,
+                             "pulse:alsa_input.usb-…", error);
 
   g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
                "“%s” is not a source Tribuna can play; allowed: test:<pattern>, "
-               "file:///path, rtsp://host/path, v4l2:///dev/videoN", uri);
+               "file:///path, rtsp://host/path, v4l2:///dev/videoN, and for sound only "
+               "alsa:<device>, pulse:<source>, tone:<hertz>", uri);
   return NULL;
 }
 

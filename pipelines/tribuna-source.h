@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 typedef enum {
   TRIBUNA_SOURCE_ERROR_URI,       /* the uri= value is not one Tribuna can play */
   TRIBUNA_SOURCE_ERROR_MISSING,   /* a GStreamer element the source needs is not installed */
+  TRIBUNA_SOURCE_ERROR_NO_PICTURE, /* asked for a picture of a source of sound only */
 } TribunaSourceError;
 
 typedef enum {
@@ -20,13 +21,18 @@ typedef enum {
   TRIBUNA_SOURCE_KIND_FILE,   /* file:///path       played in real time */
   TRIBUNA_SOURCE_KIND_RTSP,   /* rtsp://...         IP camera */
   TRIBUNA_SOURCE_KIND_V4L2,   /* v4l2:///dev/videoN capture device */
+  /* Sound only: mixed into the program, never a picture to cut to. */
+  TRIBUNA_SOURCE_KIND_TONE,   /* tone:<hertz>       a test tone at -20 dBFS */
+  TRIBUNA_SOURCE_KIND_ALSA,   /* alsa:<device>      an ALSA capture device (hw:1,0; default) */
+  TRIBUNA_SOURCE_KIND_PULSE,  /* pulse:<source>     a PulseAudio/PipeWire source (empty: default) */
 } TribunaSourceKind;
 
 typedef struct {
   char              *name;      /* from the group name: [source Salla] */
   char              *uri;       /* as written in the config */
   TribunaSourceKind  kind;
-  char              *location;  /* pattern name, file path, rtsp URI or device path */
+  char              *location;  /* pattern name, file path, rtsp URI, device path or name,
+                                 * tone frequency; "" for the sound server's default */
   /* Where the program mixes its sound: gain (dB, -60 to +20), muted, and how
    * much later than the picture the sound plays (ms, 0 to 1000). */
   double             gain_db;
@@ -41,6 +47,8 @@ TribunaSourceConfig *tribuna_source_config_parse (const char                *nam
                                                   const char                *uri,
                                                   GError                   **error);
 TribunaSourceConfig *tribuna_source_config_copy  (const TribunaSourceConfig *self);
+/* FALSE for a microphone or a tone: a source of sound only. */
+gboolean             tribuna_source_config_has_picture (const TribunaSourceConfig *self);
 void                 tribuna_source_config_free  (TribunaSourceConfig       *self);
 
 /* The names test:<pattern> accepts, NULL-terminated (videotestsrc's nicks). */

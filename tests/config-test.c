@@ -201,6 +201,9 @@ test_full (Fixture       *fixture,
     "keyframe-interval=1\nencoder-preset=fast\n"
     "[source Salla]\nuri=test:ball\n"
     "[source Kamera 2]\nuri=rtsp://192.0.2.10:554/stream1\n"
+    "[source Mikrofoni]\nuri=alsa:plughw:CARD=USB,DEV=0\n"
+    "[source Foltorja]\nuri=pulse:\n"
+    "[source Ton]\nuri=tone:440\n"
     "[destination YouTube]\nurl=rtmp://a.rtmp.youtube.com/live2\nkey-file=yt.key\n"
     "[destination Facebook]\nurl=rtmps://live-api-s.facebook.com:443/rtmp\nkey=" KEY "\n"
     "enabled=false\n"
@@ -224,13 +227,27 @@ test_full (Fixture       *fixture,
   g_assert_cmpstr (tribuna_config_get_data_dir (config), ==, expected_data_dir);
 
   sources = tribuna_config_get_sources (config);
-  g_assert_cmpuint (sources->len, ==, 2);
+  g_assert_cmpuint (sources->len, ==, 5);
   source = g_ptr_array_index (sources, 0);
   g_assert_cmpstr (source->name, ==, "Salla");
   g_assert_cmpint (source->kind, ==, TRIBUNA_SOURCE_KIND_TEST);
+  g_assert_true (tribuna_source_config_has_picture (source));
   source = g_ptr_array_index (sources, 1);
   g_assert_cmpstr (source->name, ==, "Kamera 2");
   g_assert_cmpint (source->kind, ==, TRIBUNA_SOURCE_KIND_RTSP);
+  /* Microphones and a tone: sound only, the device as written, "" for the default. */
+  source = g_ptr_array_index (sources, 2);
+  g_assert_cmpint (source->kind, ==, TRIBUNA_SOURCE_KIND_ALSA);
+  g_assert_cmpstr (source->location, ==, "plughw:CARD=USB,DEV=0");
+  g_assert_false (tribuna_source_config_has_picture (source));
+  source = g_ptr_array_index (sources, 3);
+  g_assert_cmpint (source->kind, ==, TRIBUNA_SOURCE_KIND_PULSE);
+  g_assert_cmpstr (source->location, ==, "");
+  g_assert_false (tribuna_source_config_has_picture (source));
+  source = g_ptr_array_index (sources, 4);
+  g_assert_cmpint (source->kind, ==, TRIBUNA_SOURCE_KIND_TONE);
+  g_assert_cmpstr (source->location, ==, "440");
+  g_assert_false (tribuna_source_config_has_picture (source));
 
   destinations = tribuna_config_get_destinations (config);
   g_assert_cmpuint (destinations->len, ==, 3);
@@ -374,6 +391,10 @@ static const BadConfig bad_configs[] = {
     VALUE },
   { "source-same-name", "[source A]\nuri=test:smpte\n[source  A]\nuri=test:ball\n",
     "source  A", NULL, VALUE },
+  { "source-tone-low", "[source A]\nuri=tone:5\n", "source A", "uri", VALUE },
+  { "source-tone-word", "[source A]\nuri=tone:loud\n", "source A", "uri", VALUE },
+  { "source-alsa-shell", "[source A]\nuri=alsa:hw:1;reboot\n", "source A", "uri", VALUE },
+  { "source-pulse-space", "[source A]\nuri=pulse:my mic\n", "source A", "uri", VALUE },
 
   /* [destination NAME] */
   { "url-missing", D "key=" KEY "\n", "destination YouTube", "url", VALUE },
@@ -510,6 +531,14 @@ test_bad_messages (void)
     { DURL "enabled=yes\n", "“yes” is not a boolean; allowed: true, false" },
     { D "url=rtmp://a.rtmp.youtube.com/live2\n", "neither key-file nor key is set" },
     { "[source X]\nuri=ftp://h/f\n", "[source X] uri: “ftp://h/f” is not a source" },
+    { "[source X]\nuri=tone:30000\n", "[source X] uri: “tone:30000” is not a tone Tribuna can "
+                                      "make; write tone:<hertz>, 20 to 20000" },
+    { "[source X]\nuri=alsa:hw:1/0\n", "[source X] uri: “alsa:hw:1/0” does not name a sound "
+                                       "device; write alsa:hw:1,0" },
+    /* Microphones alone make no picture: the file says so, it does not start black. */
+    { "[source X]\nuri=alsa:\n[source Y]\nuri=tone:\n",
+      "every [source] is sound only (alsa:, pulse:, tone:); the program needs one with a "
+      "picture too" },
     { "[source " LONG_NAME "]\nuri=test:smpte\n", "the name has 65 characters" },
     { P "width=1280\n\xff\n", "line 3 is not valid UTF-8" },
     { D "url=rtmp://h/live2\n" KEY "\n", "line 3: " },

@@ -311,6 +311,7 @@ world_setup (void)
                           "encoder-preset=ultrafast\n"
                           "[recording]\nsegment-seconds=2\n"
                           "[source Salla]\nuri=test:smpte\n[source Foltorja]\nuri=test:ball\n"
+                          "[source Mikrofoni]\nuri=tone:440\n"
                           "[destination Konfig]\nurl=rtmp://127.0.0.1:%u/live\nkey=" CONFIG_KEY
                           "\nenabled=false\n",
                           tribuna_test_nginx_get_rtmp_port (world.nginx));
@@ -1615,8 +1616,10 @@ test_sources_switching (void)
   assert_error (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
   assert_status (list, SOUP_STATUS_OK);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list),
-                                                                         "sources")), ==, 2);
+                                                                         "sources")), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (mixer_program (list), "source"), ==, "Salla");
+  g_assert_true (json_object_get_boolean_member (mixer_source (list, "Salla"), "picture"));
+  g_assert_false (json_object_get_boolean_member (mixer_source (list, "Mikrofoni"), "picture"));
   g_assert_true (json_object_get_boolean_member (mixer_source (list, "Salla"), "on_program"));
   g_assert_cmpstr (json_object_get_string_member (mixer_source (list, "Foltorja"), "uri"), ==,
                    "test:ball");
@@ -1627,7 +1630,7 @@ test_sources_switching (void)
   mark = stream->text->len;
   {
     g_autoptr(Reply) preview = api ("POST", "/api/v1/sources/Foltorja/preview", "operator", NULL);
-    g_autoptr(Reply) cut = NULL, fade = NULL, unknown = NULL;
+    g_autoptr(Reply) cut = NULL, fade = NULL, unknown = NULL, microphone = NULL;
 
     assert_status (preview, SOUP_STATUS_OK);
     g_assert_cmpstr (json_object_get_string_member (mixer_program (preview), "preview"), ==,
@@ -1643,6 +1646,9 @@ test_sources_switching (void)
     g_assert_cmpstr (json_object_get_string_member (mixer_program (fade), "source"), ==, "Salla");
     unknown = api ("POST", "/api/v1/sources/Nuk-ka/preview", "operator", NULL);
     assert_error (unknown, SOUP_STATUS_NOT_FOUND, "not-found");
+    /* A microphone has no picture to put on preview. */
+    microphone = api ("POST", "/api/v1/sources/Mikrofoni/preview", "operator", NULL);
+    assert_error (microphone, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid");
   }
   /* The program's meters, a few times a second. */
   wait_for_event (stream, "event: levels\ndata: {\"levels\":{\"peak_db\":[", mark);
@@ -1736,11 +1742,14 @@ test_sources_sound_and_pictures (void)
                                    NULL);
     g_autoptr(Reply) nobody = api ("GET", "/api/v1/sources/Nuk-ka/snapshot.jpg", "editor",
                                    NULL);
+    g_autoptr(Reply) microphone = api ("GET", "/api/v1/sources/Mikrofoni/snapshot.jpg",
+                                       "editor", NULL);
     g_autoptr(Reply) anonymous = api ("GET", "/api/v1/program/snapshot.jpg", NULL, NULL);
 
     assert_jpeg (program);
     assert_jpeg (source);
     assert_error (nobody, SOUP_STATUS_NOT_FOUND, "not-found");
+    assert_error (microphone, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid");
     assert_error (anonymous, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
   }
 }

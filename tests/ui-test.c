@@ -584,8 +584,10 @@ static gboolean
 source_has_sound (gpointer data)
 {
   TribunaAudioStrip *strip = TRIBUNA_AUDIO_STRIP (tribuna_window_get_audio_strip (console.window));
+  TribunaLevelMeter *meter = tribuna_audio_strip_get_meter (strip, data);
 
-  return tribuna_level_meter_get_rms_db (tribuna_audio_strip_get_meter (strip, data)) > -50;
+  /* NULL until the strip has a channel for a source just added. */
+  return meter != NULL && tribuna_level_meter_get_rms_db (meter) > -50;
 }
 
 static gboolean
@@ -931,6 +933,13 @@ test_settings_sources (TribunaSettingsDialog *dialog)
   g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Kryesuesi"));
   g_assert_null (tribuna_engine_find_source (engine (), "Kryesuesi"));
   g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 2);
+
+  /* A microphone: no tile (no picture), a meter on the sound strip that reads it. */
+  tribuna_settings_dialog_fill_source (dialog, "Mikrofoni", "tone:440");
+  g_assert_true (tribuna_settings_dialog_add_source (dialog));
+  g_assert_cmpuint (tribuna_multiview_get_n_tiles (multiview), ==, 2);
+  g_assert_true (tribuna_test_wait_until (source_has_sound, (gpointer) "Mikrofoni", 10));
+  g_assert_true (tribuna_settings_dialog_remove_source (dialog, "Mikrofoni"));
 
   /* A camera that does not answer: its tile says NO SIGNAL; the others keep their pictures. */
   g_assert_true (tribuna_engine_add_source (engine (), "Mungon", unreachable, &error));

@@ -7,17 +7,22 @@
  * mixed program, after the compositor, at 10 frames a second. An RTSP camera
  * is served in this process by gst-rtsp-server on loopback, stopped (its
  * clients cut off and its socket closed) and started again on the same port.
+ * A microphone is a private PulseAudio server's source that hears a tone the
+ * test plays into its null sink; the server is killed and started again too.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
 
 #include "fixtures/clip-media.h"
 #include "test-utils.h"
+#include "tribuna-audio-devices.h"
 #include "tribuna-engine.h"
 
 typedef struct {
@@ -1323,10 +1328,259 @@ test_rtsp_stall (void)
   g_assert_no_error (error);
 }
 
+/* Microphones: sources of sound only ****************************************************/
+
+static const char with_microphone[] =
+  "[source Kryesuesi]\nuri=test:red\n"
+  "[source Mikrofoni]\nuri=tone:440\n"
+  "[source Foltorja]\nuri=test:blue\n";
+
+static void
+assert_silent (const TribunaAudioLevels *levels)
+{
+  g_assert_cmpuint (levels->n_channels, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpfloat (levels->peak_db[i], <, -60.0);
+}
+
+/* A tone source mixes into the program, has meters, gain and mute like any
+ * source, and no picture: it cannot go to preview, be an inset or give a frame. */
+static void
+test_microphone_tone (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  TribunaEngine *engine = fixture->engine;
+  TribunaSourcePipeline *microphone = tribuna_engine_find_source (engine, "Mikrofoni");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  LevelWatch watch;
+
+  g_assert_false (tribuna_source_pipeline_has_picture (microphone));
+  /* Program and preview are the two sources with a picture. */
+  g_assert_cmpstr (tribuna_engine_get_program_source (engine), ==, "Kryesuesi");
+  g_assert_cmpstr (tribuna_engine_get_preview_source (engine), ==, "Foltorja");
+
+  start_with_previews (engine);
+  g_assert_true (tribuna_test_wait_until (source_is_live, microphone, 5));
+  watch = read_levels (engine, "Mikrofoni", 1.0);
+  g_assert_cmpuint (watch.n, >=, 15);
+  assert_tone (&watch.last);
+
+  /* The cameras muted: the program is the microphone; the microphone muted too: silence. */
+  tribuna_engine_set_source_muted (engine, "Kryesuesi", TRUE, &error);
+  tribuna_engine_set_source_muted (engine, "Foltorja", TRUE, &error);
+  g_assert_no_error (error);
+  watch = read_levels (engine, NULL, 1.0);
+  assert_tone (&watch.last);
+  g_assert_true (tribuna_engine_set_source_muted (engine, "Mikrofoni", TRUE, &error));
+  watch = read_levels (engine, NULL, 0.6);
+  assert_silent (&watch.last);
+
+  g_assert_false (tribuna_engine_set_preview_source (engine, "Mikrofoni", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_assert_nonnull (strstr (error->message, "Mikrofoni"));
+  g_clear_error (&error);
+  g_assert_false (tribuna_engine_set_layout (engine, TRIBUNA_LAYOUT_PIP, "Mikrofoni", &error));
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_clear_error (&error);
+  jpeg = tribuna_engine_snapshot_jpeg (engine, "Mikrofoni", &error);
+  g_assert_null (jpeg);
+  g_assert_error (error, TRIBUNA_ENGINE_ERROR, TRIBUNA_ENGINE_ERROR_VALUE);
+  g_clear_error (&error);
+  g_assert_cmpstr (tribuna_engine_get_preview_source (engine), ==, "Foltorja");
+  g_assert_cmpint (tribuna_engine_get_layout (engine), ==, TRIBUNA_LAYOUT_FULL);
+  g_assert_true (wait_for_colour (engine, &RED, 2));
+
+  /* Added and removed live, like a camera, the picture untouched. */
+  g_assert_true (tribuna_engine_remove_source (engine, "Mikrofoni", &error));
+  g_assert_true (tribuna_engine_add_source (engine, "Mikrofoni 2", "tone:1000", &error));
+  g_assert_no_error (error);
+  microphone = tribuna_engine_find_source (engine, "Mikrofoni 2");
+  g_assert_true (tribuna_test_wait_until (source_is_live, microphone, 5));
+  watch = read_levels (engine, NULL, 1.0);
+  assert_tone (&watch.last);
+  g_assert_true (wait_for_colour (engine, &RED, 2));
+}
+
+static gboolean
+program_is_running (gpointer user_data)
+{
+  return tribuna_engine_get_program_state (user_data) == TRIBUNA_PROGRAM_RUNNING;
+}
+
+/* A microphone that is not there: its "no signal" and a retry; the rest goes on. */
+static void
+test_microphone_missing (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TribunaEngine *engine = fixture->engine;
+  StateWait wait = { tribuna_engine_find_source (engine, "Mikrofoni"), TRIBUNA_SOURCE_NO_SIGNAL };
+  LevelWatch watch;
+
+  start_with_previews (engine);
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 5));
+  g_test_message ("alsa:hw:42,0: %s", tribuna_source_pipeline_get_last_error (wait.source));
+  /* The device's own reason, not a bare "cannot start". */
+  g_assert_true (g_str_has_prefix (tribuna_source_pipeline_get_last_error (wait.source),
+                                   "cannot start: "));
+  g_assert_true (tribuna_test_wait_until (program_is_running, engine, 10));
+  /* The camera's tone is still the program's sound, its picture still on program. */
+  watch = read_levels (engine, NULL, 1.0);
+  assert_tone (&watch.last);
+  g_assert_true (wait_for_colour (engine, &RED, 2));
+}
+
+/* A private PulseAudio server: a null sink "hall" that the test plays a -20 dBFS tone
+ * into, and "mic", a source that hears it, as a USB microphone would be heard. */
+typedef struct {
+  char       *dir;
+  GPid        pid;
+  GstElement *player;
+} SoundServer;
+
+static char *sound_server_dir;
+
+static gboolean
+socket_exists (gpointer user_data)
+{
+  return g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
+static void
+sound_server_spawn (SoundServer *server)
+{
+  g_autofree char *socket = g_build_filename (server->dir, "native", NULL);
+  g_autofree char *protocol = g_strdup_printf ("module-native-protocol-unix socket=%s "
+                                               "auth-anonymous=1", socket);
+  /* The socket last: once it answers, the sink and the source are there. */
+  const char *argv[] = { "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
+                         "--use-pid-file=no", "--disable-shm=yes",
+                         "-L", "module-null-sink sink_name=hall rate=48000",
+                         "-L", "module-virtual-source source_name=mic master=hall.monitor",
+                         "-L", protocol, NULL };
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+
+  env = g_environ_setenv (env, "HOME", server->dir, TRUE);
+  env = g_environ_setenv (env, "XDG_RUNTIME_DIR", server->dir, TRUE);
+  env = g_environ_setenv (env, "XDG_CONFIG_HOME", server->dir, TRUE);
+  g_unlink (socket);
+  g_spawn_async (NULL, (char **) argv, env,
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                 | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 NULL, NULL, &server->pid, &error);
+  g_assert_no_error (error);
+  g_assert_true (tribuna_test_wait_until (socket_exists, socket, 10));
+
+  gst_element_set_state (server->player, GST_STATE_NULL);
+  g_assert_cmpint (gst_element_set_state (server->player, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+}
+
+static void
+sound_server_kill (SoundServer *server)
+{
+  kill (server->pid, SIGKILL);
+  waitpid (server->pid, NULL, 0);
+  g_spawn_close_pid (server->pid);
+  server->pid = 0;
+}
+
+/* A real capture device: found by the device list, read at its level, killed (no
+ * signal, the program goes on), restarted (the sound comes back by itself). */
+static void
+test_microphone_pulse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *pulseaudio = g_find_program_in_path ("pulseaudio");
+  g_autoptr(GPtrArray) devices = NULL;
+  SoundServer server = { sound_server_dir };
+  TribunaEngine *engine;
+  StateWait wait;
+  LevelWatch watch;
+  gboolean found = FALSE;
+
+  if (pulseaudio == NULL)
+    {
+      g_test_skip ("pulseaudio is not installed (apt-get install pulseaudio)");
+      return;
+    }
+
+  server.player = gst_parse_launch ("audiotestsrc is-live=true freq=440 volume=0.1 "
+                                    "! audio/x-raw,rate=48000,channels=2 "
+                                    "! pulsesink device=hall", &error);
+  g_assert_no_error (error);
+  sound_server_spawn (&server);
+
+  devices = tribuna_audio_devices_list ();
+  for (guint i = 0; i < devices->len; i++)
+    {
+      TribunaAudioDevice *device = g_ptr_array_index (devices, i);
+
+      g_test_message ("found %s: %s", device->display_name, device->uri);
+      found |= g_str_equal (device->uri, "pulse:mic");
+      g_assert_cmpstr (device->uri, !=, "pulse:hall.monitor");
+    }
+  g_assert_true (found);
+
+  data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  g_assert_no_error (error);
+  engine = make_engine (data_dir, "[source Kryesuesi]\nuri=test:red\n"
+                                  "[source Salla]\nuri=pulse:mic\n");
+  wait.source = tribuna_engine_find_source (engine, "Salla");
+  start_with_previews (engine);
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 10));
+  watch = read_levels (engine, "Salla", 1.0);
+  g_test_message ("pulse:mic: %u readings, peak %.2f, RMS %.2f dBFS", watch.n,
+                  watch.last.peak_db[0], watch.last.rms_db[0]);
+  g_assert_cmpuint (watch.n, >=, 15);
+  assert_tone (&watch.last);
+
+  sound_server_kill (&server);
+  wait.state = TRIBUNA_SOURCE_NO_SIGNAL;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 6));
+  g_test_message ("the sound server's death: %s",
+                  tribuna_source_pipeline_get_last_error (wait.source));
+  tribuna_test_iterate_for (1);
+  g_assert_cmpint (tribuna_engine_get_program_state (engine), ==, TRIBUNA_PROGRAM_RUNNING);
+  g_assert_true (wait_for_colour (engine, &RED, 2));
+
+  sound_server_spawn (&server);
+  wait.state = TRIBUNA_SOURCE_LIVE;
+  g_assert_true (tribuna_test_wait_until (state_is, &wait, 20));
+  watch = read_levels (engine, "Salla", 1.0);
+  assert_tone (&watch.last);
+
+  g_assert_finalize_object (engine);
+  gst_element_set_state (server.player, GST_STATE_NULL);
+  gst_object_unref (server.player);
+  sound_server_kill (&server);
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_config = NULL;
+  g_autofree char *server_address = NULL;
+  int status;
+
+  /* Pulse clients of this process (the engine's pulsesrc, the tone player) talk to the
+   * private server only, and never start one of their own. Set before any thread. */
+  sound_server_dir = g_dir_make_tmp ("tribuna-pulse-XXXXXX", &error);
+  g_assert_no_error (error);
+  client_config = g_build_filename (sound_server_dir, "client.conf", NULL);
+  g_file_set_contents (client_config, "autospawn = no\n", -1, &error);
+  g_assert_no_error (error);
+  server_address = g_strdup_printf ("unix:%s/native", sound_server_dir);
+  g_setenv ("PULSE_SERVER", server_address, TRUE);
+  g_setenv ("PULSE_CLIENTCONFIG", client_config, TRUE);
+
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
@@ -1355,6 +1609,15 @@ main (int    argc,
   g_test_add_func ("/pipelines/vision/private", test_private);
   g_test_add_func ("/pipelines/vision/rtsp-camera", test_rtsp_camera);
   g_test_add_func ("/pipelines/vision/rtsp-stall", test_rtsp_stall);
+  g_test_add ("/pipelines/vision/microphone/tone", Fixture, with_microphone, fixture_set_up,
+              test_microphone_tone, fixture_tear_down);
+  g_test_add ("/pipelines/vision/microphone/missing", Fixture,
+              "[source Kryesuesi]\nuri=test:red\n[source Mikrofoni]\nuri=alsa:hw:42,0\n",
+              fixture_set_up, test_microphone_missing, fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/microphone/pulse", test_microphone_pulse);
 
-  return g_test_run ();
+  status = g_test_run ();
+  tribuna_test_rm_rf (sound_server_dir, &error);
+  g_free (sound_server_dir);
+  return status;
 }

@@ -51,6 +51,7 @@ static void
 rebuild_tiles (TribunaMultiview *self)
 {
   GListModel *sources = tribuna_engine_get_sources (self->engine);
+  guint key = 1;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->source_box))) != NULL)
@@ -60,8 +61,13 @@ rebuild_tiles (TribunaMultiview *self)
   for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
     {
       g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (sources, i);
-      GtkWidget *tile = tribuna_source_tile_new (source, i < 9 ? i + 1 : 0);
+      GtkWidget *tile;
 
+      /* A microphone has no picture: it lives on the audio strip only. */
+      if (!tribuna_source_pipeline_has_picture (source))
+        continue;
+      tile = tribuna_source_tile_new (source, key <= 9 ? key : 0);
+      key++;
       gtk_flow_box_append (self->source_box, tile);
       g_ptr_array_add (self->tiles, tile);
     }

@@ -20,6 +20,7 @@
 
 #include "tribuna-config-editor.h"
 #include "tribuna-settings-dialog.h"
+#include "tribuna-audio-devices.h"
 #include "tribuna-video-devices.h"
 
 #define MAX_NAME_CHARS 64
@@ -44,6 +45,7 @@ struct _TribunaSettingsDialog
   AdwEntryRow          *source_uri_row;
   GtkLabel             *source_uri_error;
   GtkMenuButton        *cameras_button;
+  GtkMenuButton        *microphones_button;
   GtkButton            *add_source_button;
   GtkFontButton        *font_button;
   GtkColorButton       *background_button;
@@ -745,16 +747,36 @@ fill_cameras_menu (TribunaSettingsDialog *self)
         continue;
       uri = g_strdup_printf ("v4l2://%s", device->device_path);
       item = g_menu_item_new (device->display_name, NULL);
-      g_menu_item_set_action_and_target (item, "settings.use-camera", "s", uri);
+      g_menu_item_set_action_and_target (item, "settings.use-address", "s", uri);
       g_menu_append_item (menu, item);
     }
   if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
-    g_menu_append (menu, _("No camera found"), "settings.no-camera");
+    g_menu_append (menu, _("No camera found"), "settings.none-found");
   gtk_menu_button_set_menu_model (self->cameras_button, G_MENU_MODEL (menu));
 }
 
+/* The microphones the sound server (or ALSA) offers, as pulse: or alsa: addresses. */
 static void
-use_camera_activated (GtkWidget  *widget,
+fill_microphones_menu (TribunaSettingsDialog *self)
+{
+  g_autoptr(GPtrArray) devices = tribuna_audio_devices_list ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      TribunaAudioDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (device->display_name, NULL);
+
+      g_menu_item_set_action_and_target (item, "settings.use-address", "s", device->uri);
+      g_menu_append_item (menu, item);
+    }
+  if (devices->len == 0)
+    g_menu_append (menu, _("No microphone found"), "settings.none-found");
+  gtk_menu_button_set_menu_model (self->microphones_button, G_MENU_MODEL (menu));
+}
+
+static void
+use_address_activated (GtkWidget  *widget,
                       const char *action,
                       GVariant   *parameter)
 {
@@ -1040,6 +1062,7 @@ tribuna_settings_dialog_class_init (TribunaSettingsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_uri_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, source_uri_error);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, cameras_button);
+  gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, microphones_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, add_source_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, font_button);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, background_button);
@@ -1059,7 +1082,8 @@ tribuna_settings_dialog_class_init (TribunaSettingsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, config_row);
   gtk_widget_class_bind_template_child (widget_class, TribunaSettingsDialog, save_button);
 
-  gtk_widget_class_install_action (widget_class, "settings.use-camera", "s", use_camera_activated);
+  gtk_widget_class_install_action (widget_class, "settings.use-address", "s",
+                                   use_address_activated);
 }
 
 static void
@@ -1094,6 +1118,7 @@ tribuna_settings_dialog_new (TribunaEngine   *engine,
   reload_destinations (self);
   reload_sources (self);
   fill_cameras_menu (self);
+  fill_microphones_menu (self);
   fill_slate (self);
   fill_overlays (self);
   fill_program (self);

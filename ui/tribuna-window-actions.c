@@ -434,7 +434,7 @@ preview_source_activated (GSimpleAction *action,
     _tribuna_window_toast_error (self, error);
 }
 
-/* Keys 1–9: the sources in the multiview's order. */
+/* Keys 1–9: the sources with a picture, in the multiview's order. */
 static void
 select_source_activated (GSimpleAction *action,
                          GVariant      *parameter,
@@ -442,16 +442,20 @@ select_source_activated (GSimpleAction *action,
 {
   TribunaWindow *self = user_data;
   GListModel *sources = tribuna_engine_get_sources (self->engine);
-  guint index = (guint) g_variant_get_int32 (parameter) - 1;
-  g_autoptr(TribunaSourcePipeline) source = NULL;
+  int key = g_variant_get_int32 (parameter);
   g_autoptr(GError) error = NULL;
 
-  if (index >= g_list_model_get_n_items (sources))
-    return;
-  source = g_list_model_get_item (sources, index);
-  if (!tribuna_engine_set_preview_source (self->engine, tribuna_source_pipeline_get_name (source),
-                                          &error))
-    _tribuna_window_toast_error (self, error);
+  for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (sources, i);
+
+      if (!tribuna_source_pipeline_has_picture (source) || --key > 0)
+        continue;
+      if (!tribuna_engine_set_preview_source (self->engine,
+                                              tribuna_source_pipeline_get_name (source), &error))
+        _tribuna_window_toast_error (self, error);
+      return;
+    }
 }
 
 static void

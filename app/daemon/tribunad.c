@@ -21,6 +21,7 @@
 #include "tribuna-engine.h"
 #include "tribuna-http-server.h"
 #include "tribuna-status-log.h"
+#include "tribuna-audio-devices.h"
 #include "tribuna-video-devices.h"
 
 /* Exit statuses scripts can rely on. */
@@ -117,7 +118,7 @@ static const GOptionEntry entries[] = {
     "Create an API token for the account USER, print it (it is shown only once), and exit",
     "USER" },
   { "list-devices", 0, 0, G_OPTION_ARG_NONE, &daemon_state.list_devices,
-    "List the cameras this machine has, for [source] uri=v4l2://..., and exit", NULL },
+    "List the cameras and microphones this machine has, with the [source] uri= of each, and exit", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &daemon_state.version,
     "Print the version and exit", NULL },
   { NULL }
@@ -163,21 +164,33 @@ choose_data_dir (TribunaConfig *config)
   return g_build_filename (g_get_user_data_dir (), "tribuna", NULL);
 }
 
+/* One line per device: its name, a tab, the uri= that opens it in a [source]. */
 static int
 list_devices (void)
 {
-  g_autoptr(GPtrArray) devices = tribuna_video_devices_list ();
+  g_autoptr(GPtrArray) cameras = tribuna_video_devices_list ();
+  g_autoptr(GPtrArray) microphones = tribuna_audio_devices_list ();
 
-  if (devices->len == 0)
+  if (cameras->len == 0)
     g_print ("No camera found; Tribuna shows a test pattern instead.\n");
 
-  for (guint i = 0; i < devices->len; i++)
+  for (guint i = 0; i < cameras->len; i++)
     {
-      TribunaVideoDevice *device = g_ptr_array_index (devices, i);
+      TribunaVideoDevice *device = g_ptr_array_index (cameras, i);
 
       g_print ("%s\t%s%s\n", device->display_name,
                device->device_path ? "v4l2://" : "",
                device->device_path ? device->device_path : "(no device node)");
+    }
+
+  if (microphones->len == 0)
+    g_print ("No microphone found; each camera or test pattern brings its own sound.\n");
+
+  for (guint i = 0; i < microphones->len; i++)
+    {
+      TribunaAudioDevice *device = g_ptr_array_index (microphones, i);
+
+      g_print ("%s\t%s\n", device->display_name, device->uri);
     }
 
   return EXIT_CLEAN;

@@ -55,6 +55,8 @@ source_json (TribunaHttpServer     *server,
 
   json_object_set_string_member (object, "name", name);
   json_object_set_string_member (object, "uri", uri);
+  /* FALSE for a microphone: the web console shows it on the sound strip only. */
+  json_object_set_boolean_member (object, "picture", tribuna_source_pipeline_has_picture (source));
   json_object_set_string_member (object, "state",
                                  tribuna_source_state_to_string (
                                    tribuna_source_pipeline_get_state (source)));
