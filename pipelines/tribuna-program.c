@@ -43,8 +43,7 @@ struct _TribunaProgram
   GstElement           *pipeline;
   GstElement           *video_sink;
   GstElement           *audio_sink;
-  GstElement           *video_branch;   /* where a decoded video pad links */
-  GstElement           *audio_branch;   /* where a decoded audio pad links, or NULL */
+  GstElement           *audio_branch;   /* where the mixed sound links into its encode */
   guint                 bus_watch;
 
   TribunaProgramState   state;
@@ -561,10 +560,14 @@ watch_program_frames (TribunaProgram *self)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_program_frame, self, NULL);
 }
 
+/* tee ─► queue ─► x264enc ─► h264parse ─► appsink
+ *
+ * The mixer's capsfilter has already made the frames the program's format, size
+ * and rate: nothing to convert. One queue, so the encoder has a thread of its own
+ * and the mixer never waits on it; three frames, not queue's default 10 MB. */
 static gboolean
 build_video_encode (TribunaProgram  *self,
-                    GstElement      *first,
-                    gboolean         with_clock,
+                    GstElement      *tee,
                     GError         **error)
 {
   GstBin *bin = GST_BIN (self->pipeline);
@@ -575,33 +578,7 @@ build_video_encode (TribunaProgram  *self,
   if (encoder == NULL)
     return FALSE;
 
-  if (first != NULL)
-    g_ptr_array_add (chain, first);
-  g_ptr_array_add (chain, make_raw_video_queue ("video-queue"));
-  g_ptr_array_add (chain, gst_element_factory_make ("videoconvert", NULL));
-  g_ptr_array_add (chain, gst_element_factory_make ("videoscale", NULL));
-  g_ptr_array_add (chain, gst_element_factory_make ("videorate", NULL));
-  g_ptr_array_add (chain, make_caps_filter ("video-format",
-                                            gst_caps_new_simple ("video/x-raw",
-                                                                 "format", G_TYPE_STRING, "I420",
-                                                                 "width", G_TYPE_INT, self->format.width,
-                                                                 "height", G_TYPE_INT, self->format.height,
-                                                                 "framerate", GST_TYPE_FRACTION, self->format.framerate, 1,
-                                                                 "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-                                                                 NULL)));
-  if (with_clock && tribuna_element_available ("clockoverlay"))
-    {
-      /* A burnt-in wall clock: frozen video is visible at a glance. */
-      GstElement *clock = gst_element_factory_make ("clockoverlay", "clock");
-
-      g_object_set (clock, "time-format", "%H:%M:%S", "halignment", 2 /* right */,
-                    "valignment", 2 /* top */, "shaded-background", TRUE,
-                    "font-desc", "Sans Bold 28", NULL);
-      g_ptr_array_add (chain, clock);
-    }
-  else if (with_clock)
-    g_warning ("clockoverlay is not installed (Debian package gstreamer1.0-x): "
-               "the test pattern has no burnt-in clock");
+  g_ptr_array_add (chain, tee);
   g_ptr_array_add (chain, make_raw_video_queue ("encoder-queue"));
   g_ptr_array_add (chain, encoder);
   g_ptr_array_add (chain, gst_element_factory_make ("h264parse", NULL));
@@ -614,7 +591,6 @@ build_video_encode (TribunaProgram  *self,
   g_ptr_array_add (chain, self->video_sink);
   watch_program_frames (self);
 
-  self->video_branch = first != NULL ? first : g_ptr_array_index (chain, 0);
   return add_chain (bin, (GstElement **) chain->pdata, chain->len, error);
 }
 
@@ -823,7 +799,7 @@ build_mixed_video (TribunaProgram  *self,
   tee = gst_element_factory_make ("tee", "program-tee");
   keep_last_frame (self, filter, tee);
   gst_bin_add (GST_BIN (self->pipeline), filter);
-  if (!build_video_encode (self, tee, FALSE, error))
+  if (!build_video_encode (self, tee, error))
     return FALSE;
   if (!link_overlays (self, compositor, filter, tee, error))
     return FALSE;
@@ -1249,7 +1225,6 @@ tribuna_program_stop (TribunaProgram *self)
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   self->video_sink = NULL;
   self->audio_sink = NULL;
-  self->video_branch = NULL;
   self->audio_branch = NULL;
   self->preview_valve = NULL;
   tribuna_video_mixer_clear (self->video_mixer);

@@ -784,7 +784,7 @@ on_watchdog (gpointer user_data)
   if (last > self->built_us)
     {
       if (now - last > TRIBUNA_SOURCE_STALL_MS * 1000)
-        fail (self, has_picture ? "no picture for 2 s" : "no sound for 2 s");
+        fail (self, has_picture ? "no picture for 2 s" : "no sound from the device for 2 s");
       else if (self->state != TRIBUNA_SOURCE_LIVE)
         {
           tribuna_backoff_reset (self->backoff);
