@@ -34,24 +34,10 @@ agenda_fixture (void)
 static TribunaEngine *
 make_engine (const char *data_dir)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TribunaConfig) config =
-    tribuna_config_new_from_data ("[program]\nwidth=640\nheight=360\nvideo-bitrate=1000\n"
+  return tribuna_test_engine_new (data_dir,
+                                  "[program]\nwidth=640\nheight=360\nvideo-bitrate=1000\n"
                                   "encoder-preset=ultrafast\n"
-                                  "[recording]\nsegment-seconds=3\n", "test.conf", data_dir,
-                                  &error);
-  TribunaEngine *engine;
-
-  g_assert_no_error (error);
-  engine = tribuna_engine_new (config, data_dir, &error);
-  g_assert_no_error (error);
-  return engine;
-}
-
-static gboolean
-is_recording (gpointer data)
-{
-  return tribuna_engine_get_recorder_state (data) == TRIBUNA_RECORDER_RECORDING;
+                                  "[recording]\nsegment-seconds=3\n");
 }
 
 static gint64
@@ -74,7 +60,7 @@ start_kpf_session (TribunaEngine *engine)
   g_assert_cmpuint (tribuna_engine_get_agenda (engine)->len, ==, 5);
   g_assert_true (tribuna_engine_start_session (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
   return session->id;
 }
 
@@ -531,7 +517,7 @@ test_kill_and_continue (void)
   g_assert_no_error (error);
   g_assert_true (tribuna_engine_start_session (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
   tribuna_test_iterate_for (1.5);
   g_assert_true (tribuna_engine_jump_to_item (engine, "2", "test", &error));
   g_assert_no_error (error);

@@ -54,17 +54,11 @@ static TribunaEngine *
 make_engine (Fixture    *fixture,
              const char *extra_config)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = g_strdup_printf ("[program]\nwidth=1280\nheight=720\nframerate=30\n"
                                            "[source Salla]\nuri=test:smpte\n%s",
                                            extra_config ? extra_config : "");
-  g_autoptr(TribunaConfig) config = tribuna_config_new_from_data (text, "test.conf",
-                                                                 fixture->data_dir, &error);
-  TribunaEngine *engine;
+  TribunaEngine *engine = tribuna_test_engine_new (fixture->data_dir, text);
 
-  g_assert_no_error (error);
-  engine = tribuna_engine_new (config, fixture->data_dir, &error);
-  g_assert_no_error (error);
   g_signal_connect (engine, "notify::recorder-state", G_CALLBACK (on_recorder_state), fixture);
   return engine;
 }

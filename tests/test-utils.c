@@ -519,6 +519,29 @@ pids_dead (gpointer user_data)
   return TRUE;
 }
 
+/* Engines *******************************************************************************/
+
+TribunaEngine *
+tribuna_test_engine_new (const char *data_dir,
+                         const char *config_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TribunaConfig) config = tribuna_config_new_from_data (config_text, "test.conf",
+                                                                  data_dir, &error);
+  TribunaEngine *engine;
+
+  g_assert_no_error (error);
+  engine = tribuna_engine_new (config, data_dir, &error);
+  g_assert_no_error (error);
+  return engine;
+}
+
+gboolean
+tribuna_test_engine_is_recording (gpointer engine)
+{
+  return tribuna_engine_get_recorder_state (engine) == TRIBUNA_RECORDER_RECORDING;
+}
+
 /* nginx ********************************************************************************/
 
 struct _TribunaTestNginx {

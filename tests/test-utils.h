@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tribuna-engine.h"
+
 G_BEGIN_DECLS
 
 #define TRIBUNA_TEST_ERROR (tribuna_test_error_quark ())
@@ -40,6 +42,13 @@ gboolean   tribuna_test_wait_until    (TribunaTestPredicate  predicate,
                                        gpointer              user_data,
                                        double                timeout_s);
 void       tribuna_test_iterate_for   (double                seconds);
+
+/* An engine on @config_text (a tribuna.conf as text), its data in @data_dir; fails the
+ * test if either is refused. */
+TribunaEngine *tribuna_test_engine_new          (const char *data_dir,
+                                                 const char *config_text);
+/* A TribunaTestPredicate on an engine: its recorder is recording. */
+gboolean       tribuna_test_engine_is_recording (gpointer    engine);
 
 /* nginx with the RTMP module on 127.0.0.1, recording every publish, optionally behind a
  * TLS-terminating proxy (the stream module, self-signed certificate for CN=localhost) for

@@ -22,12 +22,6 @@
 #include "tribuna-archive-window.h"
 
 static gboolean
-is_recording (gpointer data)
-{
-  return tribuna_engine_get_recorder_state (data) == TRIBUNA_RECORDER_RECORDING;
-}
-
-static gboolean
 is_true (gpointer data)
 {
   return *(gboolean *) data;
@@ -54,19 +48,11 @@ on_shutdown (GObject      *object,
 static TribunaEngine *
 make_engine (const char *data_dir)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TribunaConfig) config =
-    tribuna_config_new_from_data ("[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
+  return tribuna_test_engine_new (data_dir,
+                                  "[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
                                   "keyframe-interval=1\nencoder-preset=ultrafast\n"
                                   "[recording]\nsegment-seconds=3\n"
-                                  "[source Salla]\nuri=test:smpte\n",
-                                  "test.conf", data_dir, &error);
-  TribunaEngine *engine;
-
-  g_assert_no_error (error);
-  engine = tribuna_engine_new (config, data_dir, &error);
-  g_assert_no_error (error);
-  return engine;
+                                  "[source Salla]\nuri=test:smpte\n");
 }
 
 /* A short session with its first item taken up, ended. */
@@ -87,7 +73,7 @@ record_session (TribunaEngine *engine)
   g_assert_true (tribuna_engine_import_agenda (engine, agenda, &error));
   g_assert_true (tribuna_engine_start_session (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
   tribuna_test_iterate_for (1.0);
   g_assert_true (tribuna_engine_next_item (engine, "test", &error));
   tribuna_test_iterate_for (3.0);

@@ -46,18 +46,11 @@ static TribunaEngine *
 make_engine (const char *data_dir,
              const char *extra)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = g_strconcat ("[program]\nwidth=640\nheight=360\nvideo-bitrate=800\n"
                                        "encoder-preset=ultrafast\n"
                                        "[recording]\nsegment-seconds=2\n", extra, NULL);
-  g_autoptr(TribunaConfig) config = tribuna_config_new_from_data (text, "test.conf", data_dir,
-                                                                  &error);
-  TribunaEngine *engine;
 
-  g_assert_no_error (error);
-  engine = tribuna_engine_new (config, data_dir, &error);
-  g_assert_no_error (error);
-  return engine;
+  return tribuna_test_engine_new (data_dir, text);
 }
 
 static const char three_colours[] =
@@ -506,12 +499,6 @@ is_true (gpointer data)
   return *(gboolean *) data;
 }
 
-static gboolean
-is_recording (gpointer data)
-{
-  return tribuna_engine_get_recorder_state (data) == TRIBUNA_RECORDER_RECORDING;
-}
-
 static void
 on_recording_stopped (GObject      *object,
                       GAsyncResult *result,
@@ -546,7 +533,7 @@ start_session (TribunaEngine *engine)
   g_assert_no_error (error);
   g_assert_true (tribuna_engine_start_session (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
 }
 
 static void
@@ -668,7 +655,7 @@ test_mute_records_silence (Fixture       *fixture,
 
   g_assert_true (tribuna_engine_start_recording (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, fixture->engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, fixture->engine, 10));
   tribuna_test_iterate_for (3);
   stop_recording (fixture->engine);
 
@@ -853,7 +840,7 @@ record_for (TribunaEngine *engine,
 
   g_assert_true (tribuna_engine_start_recording (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
   tribuna_test_iterate_for (seconds);
   stop_recording (engine);
 }
@@ -1239,7 +1226,7 @@ test_rtsp_camera (void)
   g_assert_true (tribuna_test_wait_until (centre_is, &yellow, 5));
   g_assert_true (tribuna_engine_start_recording (engine, &error));
   g_assert_no_error (error);
-  g_assert_true (tribuna_test_wait_until (is_recording, engine, 10));
+  g_assert_true (tribuna_test_wait_until (tribuna_test_engine_is_recording, engine, 10));
 
   /* Killed: the card, while the program and the recording go on. */
   camera_stop (camera);
