@@ -4,7 +4,7 @@
  *
  * The queue and the properties live on the caller's main context; each export runs in a
  * GTask thread (tribuna-clip-job.c), which reports progress back here through
- * g_main_context_invoke, at most ten times a second.
+ * tribuna_main_context_post(), at most ten times a second.
  */
 #define G_LOG_DOMAIN "tribuna-clip"
 
@@ -12,6 +12,7 @@
 
 #include "tribuna-clip-export.h"
 #include "tribuna-clip-private.h"
+#include "tribuna-main-context.h"
 
 #define PROGRESS_INTERVAL_US (100 * 1000)
 /* Below this, an estimate of the time left is a guess. */
@@ -229,8 +230,7 @@ report_progress (double   fraction,
   g_mutex_unlock (&self->lock);
 
   if (schedule)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_report,
-                                g_object_ref (self), g_object_unref);
+    tribuna_main_context_post (self->context, apply_report, g_object_ref (self), g_object_unref);
 }
 
 /* Running */

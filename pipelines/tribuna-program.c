@@ -19,6 +19,7 @@
 
 #include "tribuna-card.h"
 #include "tribuna-elements.h"
+#include "tribuna-main-context.h"
 #include "tribuna-private-encode.h"
 #include "tribuna-program.h"
 #include "tribuna-video-util.h"
@@ -1031,8 +1032,7 @@ on_program_frame (GstPad          *pad,
   g_atomic_int_set (&self->switching, SWITCH_NONE);
   g_mutex_unlock (&self->feeds_lock);
 
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, remove_private_encode,
-                              g_object_ref (self), g_object_unref);
+  tribuna_main_context_post (NULL, remove_private_encode, g_object_ref (self), g_object_unref);
   return GST_PAD_PROBE_OK;
 }
 
@@ -1366,7 +1366,7 @@ on_preview_sample (GstAppSink *appsink,
   delivery = g_new0 (PreviewDelivery, 1);
   delivery->self = g_object_ref (self);
   delivery->frame = frame;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, deliver_preview, delivery, free_delivery);
+  tribuna_main_context_post (NULL, deliver_preview, delivery, free_delivery);
   return GST_FLOW_OK;
 }
 

@@ -21,6 +21,7 @@
 
 #include "tribuna-archive-layout.h"
 #include "tribuna-elements.h"
+#include "tribuna-main-context.h"
 #include <gst/app/gstappsink.h>
 #include "tribuna-recorder.h"
 #include "tribuna-segment-writer.h"
@@ -594,8 +595,7 @@ on_writer_event (TribunaSegmentEvent *event,
   posted->self = g_object_ref (self);
   posted->event = event;
   g_atomic_int_inc (&self->events_in_flight);
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, handle_writer_event, posted,
-                              posted_event_free);
+  tribuna_main_context_post (self->context, handle_writer_event, posted, posted_event_free);
 }
 
 static GstFlowReturn

@@ -22,6 +22,7 @@
 #include "tribuna-backoff.h"
 #include "tribuna-card.h"
 #include "tribuna-elements.h"
+#include "tribuna-main-context.h"
 #include "tribuna-source-pipeline.h"
 #include "tribuna-video-util.h"
 
@@ -292,8 +293,7 @@ on_preview_sample (GstAppSink *appsink,
   delivery = g_new0 (PreviewDelivery, 1);
   delivery->self = g_object_ref (self);
   delivery->frame = frame;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_preview, delivery,
-                              free_delivery);
+  tribuna_main_context_post (self->context, deliver_preview, delivery, free_delivery);
   return GST_FLOW_OK;
 }
 

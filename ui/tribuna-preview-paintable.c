@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "tribuna-main-context.h"
 #include "tribuna-preview-paintable.h"
 
 typedef struct {
@@ -190,17 +191,8 @@ tribuna_preview_paintable_queue_frame (TribunaPreviewPaintable *self,
   self->scheduled = TRUE;
   g_mutex_unlock (&self->lock);
 
-  /* Always a source, never g_main_context_invoke(): that runs the callback right here, in
-   * the streaming thread, whenever no thread happens to own the context. */
   if (schedule)
-    {
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, show_pending, g_object_ref (self), g_object_unref);
-      g_source_set_static_name (source, "[tribuna] preview frame");
-      g_source_attach (source, self->context);
-    }
+    tribuna_main_context_post (self->context, show_pending, g_object_ref (self), g_object_unref);
 }
 
 GdkTexture *
