@@ -300,6 +300,7 @@ choose_source (const TribunaSourceConfig *config)
   g_warning ("source %s: no camera at %s; showing a test pattern instead",
              config->name, config->location);
   source = tribuna_source_config_parse (config->name, "test:snow", NULL);
+  source->tone_hz = 0;   /* the hall's microphones go on; no test tone over them */
   source->gain_db = config->gain_db;
   source->muted = config->muted;
   source->av_offset_ms = config->av_offset_ms;

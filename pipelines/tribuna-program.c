@@ -390,16 +390,49 @@ on_source_preview (TribunaSourcePipeline *source,
                  tribuna_source_pipeline_get_name (source), frame);
 }
 
+static gboolean
+tone_in_use (TribunaProgram *self,
+             int             hertz)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+      const TribunaSourceConfig *config = g_object_get_data (G_OBJECT (source), "tribuna-config");
+
+      if (config->tone_hz == hertz)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Each test source its own pitch: two on one pitch add up to anything between twice the
+ * level and silence, by the chance of their phases (and a test source is told apart by ear). */
+static int
+choose_test_tone (TribunaProgram *self)
+{
+  static const int pitches[] = { TRIBUNA_SOURCE_TONE_DEFAULT_HZ, 500, 1500, 750, 1250, 2000,
+                                 625, 875, 1125, 1375, 1750, 2500 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pitches); i++)
+    if (!tone_in_use (self, pitches[i]))
+      return pitches[i];
+  return TRIBUNA_SOURCE_TONE_DEFAULT_HZ;   /* a thirteenth test source: beyond any hall */
+}
+
 static TribunaSourcePipeline *
 make_source (TribunaProgram            *self,
              const TribunaSourceConfig *config)
 {
-  TribunaSourcePipeline *source = tribuna_source_pipeline_new (config, self->format.width,
-                                                               self->format.height,
-                                                               self->format.framerate);
+  TribunaSourceConfig *own = tribuna_source_config_copy (config);
+  TribunaSourcePipeline *source;
 
-  g_object_set_data_full (G_OBJECT (source), "tribuna-config",
-                          tribuna_source_config_copy (config),
+  if (own->tone_hz == TRIBUNA_SOURCE_TONE_AUTO)
+    own->tone_hz = choose_test_tone (self);
+  source = tribuna_source_pipeline_new (own, self->format.width, self->format.height,
+                                        self->format.framerate);
+  g_object_set_data_full (G_OBJECT (source), "tribuna-config", own,
                           (GDestroyNotify) tribuna_source_config_free);
   g_signal_connect_object (source, "preview-frame", G_CALLBACK (on_source_preview), self, 0);
   tribuna_source_pipeline_set_preview_enabled (source, self->previews_enabled);

@@ -456,25 +456,38 @@ build_audio_tail (TribunaSourcePipeline *self)
   return pace_file (self, convert);
 }
 
+/* -20 dBFS: audible on the meters, not painful in the hall. */
+static GstElement *
+make_tone (int hertz)
+{
+  GstElement *tone = gst_element_factory_make ("audiotestsrc", NULL);
+
+  g_object_set (tone, "is-live", TRUE, "volume", 0.1, "freq", (double) hertz,
+                "samplesperbuffer", 1920 /* 40 ms, as the mixer's buffers */, NULL);
+  return tone;
+}
+
+/* The pattern, and its tone unless the source has none (a stand-in for a missing camera
+ * must not beep into the hall's sound). */
 static void
 build_test (TribunaSourcePipeline *self)
 {
   GstElement *video = gst_element_factory_make ("videotestsrc", NULL);
-  GstElement *tone = gst_element_factory_make ("audiotestsrc", NULL);
-  GstElement *video_entry, *audio_entry;
+  int hertz = self->config->tone_hz;
 
   gst_util_set_object_arg (G_OBJECT (video), "pattern", self->config->location);
   /* A moving pattern, so a frozen picture cannot pass for a live one. */
   g_object_set (video, "is-live", TRUE, "horizontal-speed", 4, NULL);
-  /* -20 dBFS, 1 kHz: audible on the meters, not painful in the hall. */
-  g_object_set (tone, "is-live", TRUE, "freq", 1000.0, "volume", 0.1,
-                "samplesperbuffer", 1920 /* 40 ms, as the mixer's buffers */, NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), video, tone, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), video);
+  gst_element_link (video, build_video_tail (self, FALSE, TRUE));
 
-  video_entry = build_video_tail (self, FALSE, TRUE);
-  audio_entry = build_audio_tail (self);
-  gst_element_link (video, video_entry);
-  gst_element_link (tone, audio_entry);
+  if (hertz != 0)
+    {
+      GstElement *tone = make_tone (hertz > 0 ? hertz : TRIBUNA_SOURCE_TONE_DEFAULT_HZ);
+
+      gst_bin_add (GST_BIN (self->pipeline), tone);
+      gst_element_link (tone, build_audio_tail (self));
+    }
 }
 
 /* The element a microphone is read with, and the Debian package that has it. */
@@ -500,12 +513,7 @@ build_sound_only (TribunaSourcePipeline  *self,
   GstElement *source;
 
   if (self->config->kind == TRIBUNA_SOURCE_KIND_TONE)
-    {
-      source = gst_element_factory_make ("audiotestsrc", NULL);
-      g_object_set (source, "is-live", TRUE, "volume", 0.1 /* -20 dBFS */,
-                    "freq", g_ascii_strtod (self->config->location, NULL),
-                    "samplesperbuffer", 1920 /* 40 ms, as the mixer's buffers */, NULL);
-    }
+    source = make_tone (self->config->tone_hz);
   else
     {
       const char *package;

@@ -48,6 +48,7 @@ parse_test (const char  *name,
             GError     **error)
 {
   const char *pattern = uri + strlen ("test:");
+  TribunaSourceConfig *source;
 
   if (*pattern == '\0')
     pattern = "smpte";
@@ -61,7 +62,9 @@ parse_test (const char  *name,
       return NULL;
     }
 
-  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TEST, pattern);
+  source = source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TEST, pattern);
+  source->tone_hz = TRIBUNA_SOURCE_TONE_AUTO;
+  return source;
 }
 
 static TribunaSourceConfig *
@@ -122,7 +125,6 @@ parse_v4l2 (const char  *name,
 /* Tone frequencies a hall's speakers and a meter can make sense of. */
 #define TONE_MIN_HZ 20
 #define TONE_MAX_HZ 20000
-#define TONE_DEFAULT_HZ 1000
 
 static TribunaSourceConfig *
 parse_tone (const char  *name,
@@ -131,7 +133,8 @@ parse_tone (const char  *name,
 {
   const char *text = uri + strlen ("tone:");
   g_autofree char *hertz = NULL;
-  guint64 value = TONE_DEFAULT_HZ;
+  guint64 value = TRIBUNA_SOURCE_TONE_DEFAULT_HZ;
+  TribunaSourceConfig *source;
 
   if (*text != '\0'
       && (!g_ascii_string_to_unsigned (text, 10, TONE_MIN_HZ, TONE_MAX_HZ, &value, NULL)))
@@ -139,12 +142,14 @@ parse_tone (const char  *name,
       g_set_error (error, TRIBUNA_SOURCE_ERROR, TRIBUNA_SOURCE_ERROR_URI,
                    "“%s” is not a tone Tribuna can make; write tone:<hertz>, "
                    "%d to %d (tone: alone is %d Hz)", uri, TONE_MIN_HZ, TONE_MAX_HZ,
-                   TONE_DEFAULT_HZ);
+                   TRIBUNA_SOURCE_TONE_DEFAULT_HZ);
       return NULL;
     }
 
   hertz = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  return source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TONE, hertz);
+  source = source_config_new (name, uri, TRIBUNA_SOURCE_KIND_TONE, hertz);
+  source->tone_hz = (int) value;
+  return source;
 }
 
 /* ALSA names (hw:1,0, plughw:CARD=USB,DEV=0, default) and PulseAudio source names
@@ -231,6 +236,7 @@ tribuna_source_config_copy (const TribunaSourceConfig *self)
   copy->gain_db = self->gain_db;
   copy->muted = self->muted;
   copy->av_offset_ms = self->av_offset_ms;
+  copy->tone_hz = self->tone_hz;
   return copy;
 }
 

@@ -38,7 +38,15 @@ typedef struct {
   double             gain_db;
   gboolean           muted;
   int                av_offset_ms;
+  /* The tone of test: and tone:, in Hz; 0 for none. TRIBUNA_SOURCE_TONE_AUTO (what test:
+   * is parsed to) lets the program choose a pitch no other test source has: two test
+   * sources on one pitch can meet in opposite phase and cancel out in the mix. */
+  int                tone_hz;
 } TribunaSourceConfig;
+
+#define TRIBUNA_SOURCE_TONE_AUTO (-1)
+/* The test tone's pitch: tone: alone, and the first test source. */
+#define TRIBUNA_SOURCE_TONE_DEFAULT_HZ 1000
 
 GQuark               tribuna_source_error_quark  (void);
 

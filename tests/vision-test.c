@@ -491,6 +491,67 @@ test_levels (Fixture       *fixture,
   g_assert_cmpuint (watch.n, <=, 12);
 }
 
+/* Three test sources, each on a pitch of its own: the mix reads the sum of their powers,
+ * -23.0 + 10 log10 3 = -18.2 dBFS RMS, whatever their phases. On one pitch it would read
+ * anything from -13.5 dBFS down to silence, by the chance of when each started. */
+static void
+test_test_tones (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *names[] = { "Kryesuesi", "Foltorja", "Salla" };
+  LevelWatch watch;
+
+  start_with_previews (fixture->engine);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (tribuna_test_wait_until (source_is_live,
+                                            tribuna_engine_find_source (fixture->engine, names[i]),
+                                            10));
+  tribuna_test_iterate_for (0.5);
+  watch = read_levels (fixture->engine, NULL, 1.0);
+  g_test_message ("three test sources: program RMS %.2f dBFS", watch.last.rms_db[0]);
+  g_assert_cmpuint (watch.last.n_channels, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpfloat_with_epsilon (watch.last.rms_db[i], -20.0 - 10 * log10 (2) + 10 * log10 (3),
+                                    1.0);
+}
+
+/* A camera that is not there stands in as a test pattern, with no test tone over the
+ * hall's sound: nothing of it reaches the mix. */
+static void
+test_missing_camera_is_silent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = tribuna_test_make_tmpdir ("tribuna-vision-XXXXXX", &error);
+  g_autoptr(TribunaEngine) engine = NULL;
+  TribunaSourcePipeline *camera;
+  LevelWatch watch;
+
+  g_assert_no_error (error);
+  g_test_expect_message ("tribuna-engine", G_LOG_LEVEL_WARNING,
+                         "*Kamera: no camera at*test pattern instead*");
+  engine = make_engine (data_dir, "[source Kamera]\nuri=v4l2:///dev/tribuna-no-such-camera\n"
+                                  "[source Salla]\nuri=test:green\n");
+  g_test_assert_expected_messages ();
+  tribuna_engine_set_meters_enabled (engine, TRUE);
+  g_assert_true (tribuna_engine_start (engine, &error));
+  g_assert_no_error (error);
+  camera = tribuna_engine_find_source (engine, "Kamera");
+  g_assert_true (tribuna_test_wait_until (source_is_live, camera, 10));
+  g_assert_true (tribuna_test_wait_until (source_is_live,
+                                          tribuna_engine_find_source (engine, "Salla"), 10));
+
+  watch = read_levels (engine, "Kamera", 1.0);
+  g_assert_cmpuint (watch.n, ==, 0);
+  watch = read_levels (engine, "Salla", 1.0);
+  assert_tone (&watch.last);
+  watch = read_levels (engine, NULL, 1.0);
+  assert_tone (&watch.last);
+
+  g_assert_finalize_object (g_steal_pointer (&engine));
+  tribuna_test_rm_rf (data_dir, &error);
+  g_assert_no_error (error);
+}
+
 /* The break */
 
 static gboolean
@@ -1585,6 +1646,9 @@ main (int    argc,
               test_source_previews_and_snapshot, fixture_tear_down);
   g_test_add ("/pipelines/vision/levels", Fixture, NULL, fixture_set_up, test_levels,
               fixture_tear_down);
+  g_test_add ("/pipelines/vision/test-tones", Fixture, NULL, fixture_set_up, test_test_tones,
+              fixture_tear_down);
+  g_test_add_func ("/pipelines/vision/missing-camera", test_missing_camera_is_silent);
   g_test_add_func ("/pipelines/vision/av-offset", test_av_offset);
   g_test_add ("/pipelines/vision/slate", Fixture, NULL, fixture_set_up, test_slate,
               fixture_tear_down);
