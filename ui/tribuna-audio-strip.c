@@ -161,6 +161,8 @@ rebuild (TribunaAudioStrip *self)
     {
       g_autoptr(TribunaSourcePipeline) source = g_list_model_get_item (sources, i);
 
+      /* Connected again by add_channel(): one handler a source, however many rebuilds. */
+      g_signal_handlers_disconnect_by_func (source, on_source_notify, self);
       add_channel (self, source);
     }
   add_channel (self, NULL);
