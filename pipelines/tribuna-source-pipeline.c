@@ -335,48 +335,30 @@ make_filter (GstCaps *caps)
   return filter;
 }
 
-/* A file is not live: it plays in real time by waiting on the clock as it
- * leaves the decoder. Held back only by the synced appsinks, the decoder runs
- * ahead until the queue after it is full: decoded frames at the file's size
- * held for nothing (three at 1080p, ~9 MB). Returns the element a decoded
- * pad links to.
+/* A camera's decoder gets a thread of its own: a network camera's frames come
+ * in bursts, and the queue rides them out while this pipeline scales at the
+ * camera's pace.
  *
- * It starts without syncing: a syncing clocksync answers the move to PAUSED
- * like a live source (no preroll), and start_file()'s segment seek needs a
- * prerolled pipeline; switched on before PLAYING, it would wait on a clock
- * that has not started. start_pacing() turns it on once the pipeline plays. */
+ * A file's does not. Its frames are held to real time by the synced appsinks,
+ * and with a queue in between the decoder would run ahead until the queue was
+ * full: decoded frames at the file's size held for nothing (three at 1080p,
+ * ~9 MB), and a thread hop per frame. Nor may anything between the decoder and
+ * the scaler stop the allocation query (a clocksync does, in 1.22): avdec_h264
+ * then cannot decode into the scaler's buffers and copies every frame out.
+ * Returns the element a decoded pad links to. */
 static GstElement *
-pace_file (TribunaSourcePipeline *self,
-           GstElement            *entry)
+decouple_decoder (TribunaSourcePipeline *self,
+                  GstElement            *first)
 {
-  GstElement *pacer;
+  GstElement *queue;
 
-  if (self->config->kind != TRIBUNA_SOURCE_KIND_FILE)
-    return entry;
+  if (self->config->kind == TRIBUNA_SOURCE_KIND_FILE)
+    return first;
 
-  pacer = gst_element_factory_make ("clocksync", NULL);
-  g_object_set (pacer, "sync", FALSE, NULL);
-  gst_bin_add (GST_BIN (self->pipeline), pacer);
-  gst_element_link (pacer, entry);
-  return pacer;
-}
-
-static void
-start_pacing (TribunaSourcePipeline *self)
-{
-  g_autoptr(GstIterator) it = gst_bin_iterate_elements (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
-    {
-      GstElement *element = g_value_get_object (&item);
-      GstElementFactory *factory = gst_element_get_factory (element);
-
-      if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "clocksync"))
-        g_object_set (element, "sync", TRUE, NULL);
-      g_value_reset (&item);
-    }
-  g_value_unset (&item);
+  queue = gst_element_factory_make ("queue", NULL);
+  gst_bin_add (GST_BIN (self->pipeline), queue);
+  gst_element_link (queue, first);
+  return queue;
 }
 
 /* [first…] ─► convert/scale/rate ─► program caps ─► [clock] ─► tee ─► appsink, + preview */
@@ -397,11 +379,11 @@ build_video_tail (TribunaSourcePipeline *self,
       GstElement *scale = gst_element_factory_make ("videoscale", NULL);
       GstElement *rate = gst_element_factory_make ("videorate", NULL);
 
-      entry = gst_element_factory_make ("queue", NULL);
       /* Letterbox, never stretch, a camera of another shape. */
       g_object_set (scale, "add-borders", TRUE, NULL);
-      gst_bin_add_many (bin, entry, convert, scale, rate, NULL);
-      gst_element_link_many (entry, convert, scale, rate, filter, NULL);
+      gst_bin_add_many (bin, convert, scale, rate, NULL);
+      gst_element_link_many (convert, scale, rate, filter, NULL);
+      entry = decouple_decoder (self, convert);
     }
   last = filter;
 
@@ -435,7 +417,7 @@ build_video_tail (TribunaSourcePipeline *self,
   g_object_set (self->preview_valve, "drop", !self->preview_enabled, NULL);
   gst_element_link (tee, self->preview_valve);
 
-  return entry != NULL ? pace_file (self, entry) : filter;
+  return entry != NULL ? entry : filter;
 }
 
 static GstElement *
@@ -453,7 +435,7 @@ build_audio_tail (TribunaSourcePipeline *self)
 
   gst_bin_add_many (bin, convert, resample, filter, sink, NULL);
   gst_element_link_many (convert, resample, filter, sink, NULL);
-  return pace_file (self, convert);
+  return convert;
 }
 
 /* -20 dBFS: audible on the meters, not painful in the hall. */
@@ -741,18 +723,6 @@ on_bus_message (GstBus     *bus,
     case GST_MESSAGE_EOS:
       fail (self, "the source ended");
       return G_SOURCE_REMOVE;
-
-    case GST_MESSAGE_STATE_CHANGED:
-      if (message->src == GST_OBJECT (self->pipeline)
-          && self->config->kind == TRIBUNA_SOURCE_KIND_FILE)
-        {
-          GstState new_state;
-
-          gst_message_parse_state_changed (message, NULL, &new_state, NULL);
-          if (new_state == GST_STATE_PLAYING)
-            start_pacing (self);
-        }
-      break;
 
     case GST_MESSAGE_SEGMENT_DONE:
       /* A file stands in for a camera: it plays again, on the same running time. */
