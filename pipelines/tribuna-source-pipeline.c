@@ -340,12 +340,11 @@ make_filter (GstCaps *caps)
  * camera's pace.
  *
  * A file's does not. Its frames are held to real time by the synced appsinks,
- * and with a queue in between the decoder would run ahead until the queue was
- * full: decoded frames at the file's size held for nothing (three at 1080p,
- * ~9 MB), and a thread hop per frame. Nor may anything between the decoder and
- * the scaler stop the allocation query (a clocksync does, in 1.22): avdec_h264
- * then cannot decode into the scaler's buffers and copies every frame out.
- * Returns the element a decoded pad links to. */
+ * the decoder's thread waiting in them; a queue in between would only fill
+ * with decoded frames held for nothing (three at 1080p, ~9 MB) and cost a
+ * thread hop per frame. (A clocksync after the decoder paced it for a while:
+ * it also stops the allocation query, so the decoder fell back to a pool of
+ * its own.) Returns the element a decoded pad links to. */
 static GstElement *
 decouple_decoder (TribunaSourcePipeline *self,
                   GstElement            *first)
