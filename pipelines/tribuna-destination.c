@@ -40,6 +40,7 @@
 /* How long flvmux waits for the other stream before it writes a tag (see build_pipeline):
  * more than sound and picture can be apart on their way from the program. */
 #define MUX_LATENCY        (G_GUINT64_CONSTANT (300) * GST_MSECOND)
+#define RTMP_CHUNK_SIZE    4096
 
 /* A publish the server closes before any media flowed, twice in a row, is a
  * refusal (wrong key, name in use): nginx-rtmp just hangs up, others send an
@@ -571,8 +572,13 @@ build_pipeline (TribunaDestination  *self,
    * frames 33 +/- 10-15 ms apart. Waiting this long lets it interleave by timestamp. */
   g_object_set (mux, "streamable", TRUE, "latency", MUX_LATENCY, NULL);
   /* The feed's timestamps are already real time; the sink must not wait on a
-   * clock that started with this pipeline. */
+   * clock that started with this pipeline. RTMP's default 128-byte chunks cut a
+   * 4 Mbit/s stream into ~4000 chunks a second, each with a header to write and
+   * for the server to parse; 4096 (what OBS asks for, and YouTube, Facebook and
+   * nginx-rtmp accept) cut tribunad's CPU with three destinations at 1080p by
+   * 2.5 % (median of five interleaved runs each). */
   g_object_set (sink, "location", location, "async-connect", TRUE, "sync", FALSE,
+                "chunk-size", RTMP_CHUNK_SIZE,
                 "tls-validation-flags",
                 self->tls_verify ? G_TLS_CERTIFICATE_VALIDATE_ALL : G_TLS_CERTIFICATE_NO_FLAGS,
                 NULL);
