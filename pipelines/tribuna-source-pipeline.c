@@ -49,7 +49,8 @@ struct _TribunaSourcePipeline
   GstElement           *video_entry;     /* where a decoded video pad links */
   GstElement           *audio_entry;     /* where a decoded audio pad links */
   GstElement           *preview_valve;
-  GstBuffer            *card;            /* the "no signal" card, I420 */
+  GstBuffer            *card;            /* the "no signal" card, I420, while needed */
+  gboolean              card_failed;     /* drawing it failed (said once) */
   TribunaBackoff       *backoff;
   guint                 bus_watch;
   guint                 watchdog_id;
@@ -226,6 +227,37 @@ on_new_sample (GstAppSink *appsink,
   return GST_FLOW_OK;
 }
 
+/* The "no signal" card, drawn when first needed: a source of sound only never
+ * needs one, and a working camera drops it once live (drop_card()), since at
+ * 1080p it is a 3 MB frame kept for nothing. */
+static GstBuffer *
+ensure_card (TribunaSourcePipeline *self)
+{
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->card != NULL)
+    return self->card;
+
+  /* "Pa sinjal": what the hall's operators read; the name says which camera. */
+  subtitle = g_strdup_printf ("%s — no signal", self->config->name);
+  self->card = tribuna_card_render_i420 (self->width, self->height, "Pa sinjal", subtitle,
+                                         NULL, &error);
+  if (self->card == NULL && !self->card_failed)
+    {
+      g_warning ("source %s: cannot draw the no-signal card: %s", self->config->name,
+                 error != NULL ? error->message : "no picture was made");
+      self->card_failed = TRUE;
+    }
+  return self->card;
+}
+
+static void
+drop_card (TribunaSourcePipeline *self)
+{
+  g_clear_pointer (&self->card, gst_buffer_unref);
+}
+
 /* The card goes through the same appsrc as the source's frames, so the mixer
  * needs no idea of what is behind a pad. */
 static void
@@ -237,8 +269,11 @@ push_card (TribunaSourcePipeline *self)
   g_mutex_lock (&self->lock);
   target = self->video_target ? gst_object_ref (self->video_target) : NULL;
   g_mutex_unlock (&self->lock);
-  if (target == NULL || self->card == NULL)
-    return;
+  if (target == NULL || ensure_card (self) == NULL)
+    {
+      g_clear_object (&target);
+      return;
+    }
 
   buffer = gst_buffer_copy (self->card);
   GST_BUFFER_PTS (buffer) = program_now (self);
@@ -765,6 +800,7 @@ on_watchdog (gpointer user_data)
       else if (self->state != TRIBUNA_SOURCE_LIVE)
         {
           tribuna_backoff_reset (self->backoff);
+          drop_card (self);
           set_state (self, TRIBUNA_SOURCE_LIVE);
         }
     }
@@ -1187,8 +1223,6 @@ tribuna_source_pipeline_new (const TribunaSourceConfig *config,
                              guint                      framerate)
 {
   TribunaSourcePipeline *self;
-  g_autofree char *subtitle = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
 
@@ -1201,8 +1235,5 @@ tribuna_source_pipeline_new (const TribunaSourceConfig *config,
   self->muted = config->muted;
   self->av_offset_ms = config->av_offset_ms;
 
-  /* "Pa sinjal": what the hall's operators read; the name says which camera. */
-  subtitle = g_strdup_printf ("%s — no signal", config->name);
-  self->card = tribuna_card_render_i420 (width, height, "Pa sinjal", subtitle, NULL, &error);
   return self;
 }
