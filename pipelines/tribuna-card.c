@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <pango/pangocairo.h>
 #include <gst/video/video.h>
 
@@ -91,19 +93,42 @@ draw_image (cairo_t     *cr,
   return TRUE;
 }
 
-static GstBuffer *
-convert_to_i420 (GstBuffer *bgra,
-                 guint      width,
-                 guint      height)
+typedef struct {
+  void  *data;
+  gsize  size;
+} MappedPixels;
+
+static void
+unmap_pixels (gpointer user_data)
 {
+  MappedPixels *pixels = user_data;
+
+  munmap (pixels->data, pixels->size);
+  g_free (pixels);
+}
+
+/* The surface's pixels, converted where they are: no copy of an 8 MB frame. */
+static GstBuffer *
+convert_to_i420 (cairo_surface_t *surface,
+                 guint            width,
+                 guint            height)
+{
+  gsize size = (gsize) cairo_image_surface_get_stride (surface) * height;
+  g_autoptr(GstBuffer) bgra = NULL;
   GstVideoInfo in_info, out_info;
   GstVideoFrame in_frame, out_frame;
   GstVideoConverter *converter;
   GstBuffer *out;
 
+  cairo_surface_flush (surface);
+  bgra = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
+                                      cairo_image_surface_get_data (surface), size,
+                                      0, size, NULL, NULL);
+  /* cairo's ARGB32 is BGRA in memory on little-endian machines. */
   gst_video_info_set_format (&in_info, G_BYTE_ORDER == G_LITTLE_ENDIAN ? GST_VIDEO_FORMAT_BGRA
                                                                        : GST_VIDEO_FORMAT_ARGB,
                              width, height);
+  in_info.stride[0] = cairo_image_surface_get_stride (surface);
   gst_video_info_set_format (&out_info, GST_VIDEO_FORMAT_I420, width, height);
   out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&out_info), NULL);
 
@@ -118,6 +143,33 @@ convert_to_i420 (GstBuffer *bgra,
   return out;
 }
 
+/* An ARGB surface over pages mapped for it alone, unmapped with it. A 1080p
+ * card is 8 MB that lives for a few milliseconds. From malloc, the first such
+ * block raises glibc's mmap threshold, so the next ones come from the main heap,
+ * which keeps them resident once freed whenever anything lies above them: that
+ * was up to 16 MB of tribunad's peak RSS at 1080p (docs/benchmarks.md). */
+static cairo_surface_t *
+create_card_surface (guint width,
+                     guint height)
+{
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, (int) width);
+  gsize size = (gsize) stride * height;
+  static const cairo_user_data_key_t pixels_key;
+  cairo_surface_t *surface;
+  void *pixels;
+
+  pixels = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (pixels == MAP_FAILED)
+    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width, (int) height);
+
+  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, (int) width,
+                                                 (int) height, stride);
+  cairo_surface_set_user_data (surface, &pixels_key,
+                               g_memdup2 (&(MappedPixels) { pixels, size }, sizeof (MappedPixels)),
+                               unmap_pixels);
+  return surface;
+}
+
 GstBuffer *
 tribuna_card_render_i420 (guint        width,
                           guint        height,
@@ -128,7 +180,7 @@ tribuna_card_render_i420 (guint        width,
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  g_autoptr(GstBuffer) bgra = NULL;
+  GstBuffer *card = NULL;
   g_autofree char *title_font = g_strdup_printf ("DejaVu Sans Bold %u", MAX (height / 14, 8));
   g_autofree char *subtitle_font = g_strdup_printf ("DejaVu Sans %u", MAX (height / 28, 6));
   gboolean ok = TRUE;
@@ -141,7 +193,7 @@ tribuna_card_render_i420 (guint        width,
   if (subtitle != NULL && *subtitle == '\0')
     subtitle = NULL;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  surface = create_card_surface (width, height);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 0.08, 0.12, 0.20);
   cairo_paint (cr);
@@ -156,8 +208,8 @@ tribuna_card_render_i420 (guint        width,
   cairo_destroy (cr);
 
   if (ok)
-    bgra = tribuna_card_surface_to_buffer (surface);
+    card = convert_to_i420 (surface, width, height);
   cairo_surface_destroy (surface);
 
-  return ok ? convert_to_i420 (bgra, width, height) : NULL;
+  return card;
 }
