@@ -156,17 +156,23 @@ create_card_surface (guint width,
   gsize size = (gsize) stride * height;
   static const cairo_user_data_key_t pixels_key;
   cairo_surface_t *surface;
-  void *pixels;
+  MappedPixels *pixels;
+  void *data;
 
-  pixels = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (pixels == MAP_FAILED)
+  data = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED)
     return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width, (int) height);
 
-  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, (int) width,
+  pixels = g_new (MappedPixels, 1);
+  pixels->data = data;
+  pixels->size = size;
+  surface = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_ARGB32, (int) width,
                                                  (int) height, stride);
-  cairo_surface_set_user_data (surface, &pixels_key,
-                               g_memdup2 (&(MappedPixels) { pixels, size }, sizeof (MappedPixels)),
-                               unmap_pixels);
+  /* An error surface (out of memory) neither uses the pages nor keeps user data. */
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    unmap_pixels (pixels);
+  else
+    cairo_surface_set_user_data (surface, &pixels_key, pixels, unmap_pixels);
   return surface;
 }
 
