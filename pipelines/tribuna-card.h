@@ -19,7 +19,8 @@ GQuark     tribuna_card_error_quark  (void);
 
 /* An I420 frame of @width × @height: @title large and centred, @subtitle under it
  * (either may be NULL), over @image_path (a PNG scaled to fit, or NULL) on a dark
- * background. Timestamps are left unset. */
+ * background. Timestamps are left unset. Fails (NULL, @error set) only when
+ * @image_path cannot be read. */
 GstBuffer *tribuna_card_render_i420  (guint         width,
                                       guint         height,
                                       const char   *title,

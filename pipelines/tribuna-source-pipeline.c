@@ -50,7 +50,6 @@ struct _TribunaSourcePipeline
   GstElement           *audio_entry;     /* where a decoded audio pad links */
   GstElement           *preview_valve;
   GstBuffer            *card;            /* the "no signal" card, I420, while needed */
-  gboolean              card_failed;     /* drawing it failed (said once) */
   TribunaBackoff       *backoff;
   guint                 bus_watch;
   guint                 watchdog_id;
@@ -234,21 +233,15 @@ static GstBuffer *
 ensure_card (TribunaSourcePipeline *self)
 {
   g_autofree char *subtitle = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (self->card != NULL)
     return self->card;
 
-  /* "Pa sinjal": what the hall's operators read; the name says which camera. */
+  /* "Pa sinjal": what the hall's operators read; the name says which camera.
+   * With no image to read, drawing a card cannot fail. */
   subtitle = g_strdup_printf ("%s — no signal", self->config->name);
   self->card = tribuna_card_render_i420 (self->width, self->height, "Pa sinjal", subtitle,
-                                         NULL, &error);
-  if (self->card == NULL && !self->card_failed)
-    {
-      g_warning ("source %s: cannot draw the no-signal card: %s", self->config->name,
-                 error != NULL ? error->message : "no picture was made");
-      self->card_failed = TRUE;
-    }
+                                         NULL, NULL);
   return self->card;
 }
 
@@ -269,13 +262,10 @@ push_card (TribunaSourcePipeline *self)
   g_mutex_lock (&self->lock);
   target = self->video_target ? gst_object_ref (self->video_target) : NULL;
   g_mutex_unlock (&self->lock);
-  if (target == NULL || ensure_card (self) == NULL)
-    {
-      g_clear_object (&target);
-      return;
-    }
+  if (target == NULL)
+    return;
 
-  buffer = gst_buffer_copy (self->card);
+  buffer = gst_buffer_copy (ensure_card (self));
   GST_BUFFER_PTS (buffer) = program_now (self);
   gst_app_src_push_buffer (GST_APP_SRC (target), buffer);
   gst_object_unref (target);
