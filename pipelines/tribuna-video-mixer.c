@@ -19,6 +19,7 @@
 
 #include <gst/app/gstappsrc.h>
 
+#include "tribuna-compositor.h"
 #include "tribuna-elements.h"
 #include "tribuna-video-mixer.h"
 
@@ -273,7 +274,7 @@ tribuna_video_mixer_build (TribunaVideoMixer  *self,
   g_return_val_if_fail (TRIBUNA_IS_VIDEO_MIXER (self), NULL);
   g_return_val_if_fail (self->compositor == NULL, NULL);
 
-  self->compositor = tribuna_make_element ("compositor", "video-mixer", error);
+  self->compositor = tribuna_compositor_new ("video-mixer", error);
   freeze = self->compositor ? tribuna_make_element ("imagefreeze", "slate-freeze", error) : NULL;
   if (freeze == NULL)
     {
