@@ -12,6 +12,8 @@
  * output timestamp), and a pad at alpha 0 costs nothing: compositor skips it.
  * The slate's imagefreeze is a live input from the first instant, so the mixer
  * produces frames even before any source has sent one, and after all died.
+ * The compositor is a TribunaCompositor: a frame that shows one input whole
+ * (one camera on program, the slate) is that input's frame, not a copy.
  */
 #define G_LOG_DOMAIN "tribuna-video-mixer"
 
