@@ -32,6 +32,8 @@
 #define FLASH_TOLERANCE_S (0.5 * FRAME_S)
 /* the beep against its flash, beside the recording's own offset (AAC priming) */
 #define SYNC_TOLERANCE_S 0.003
+/* one AAC frame at 48 kHz */
+#define AAC_FRAME_S (1024.0 / 48000)
 
 typedef struct {
   char      *dir;
@@ -1247,8 +1249,12 @@ test_daemon_recording (void)
           gboolean found = FALSE;
 
           /* A clip's sound starts at the first whole AAC frame, up to 21 ms after its
-           * first picture: a beep already under way there has no onset to find. */
-          if (flash + recorded_offset < trace->audio_start + SYNC_TOLERANCE_S)
+           * first picture: a beep already under way there has no onset to find. Nor
+           * has one inside that first frame: cut from a stream, it decodes without the
+           * frame before it to overlap, so its first milliseconds ramp up (a flash on
+           * the clip's first picture, which the daemon's free-running phase between
+           * flashes and keyframes makes now and then, put its beep there). */
+          if (flash + recorded_offset < trace->audio_start + AAC_FRAME_S)
             {
               g_assert_cmpuint (i, ==, 0);
               continue;
