@@ -491,6 +491,27 @@ value () { # tool size dests field(4 cpu, 5 rss)
   awk -v t="$1" -v s="$2" -v d="$3" -v f="$4" '$1 == t && $2 == s && $3 == d { print $f; found = 1 } END { if (!found) print "-" }' <<<"$summary"
 }
 
+# The median, over the repeats, of each tribunad run's CPU against the ffmpeg
+# run right after it (same size and destinations). A slow drift of a shared
+# machine moves both runs of a pair alike, so this spreads less than the ratio
+# of the two medians; it is shown beside it, the verdict stays on the latter.
+paired_ratio () { # size dests
+  awk -v s="$1" -v d="$2" '
+    $11 == "ok" && $2 == s && $3 == d { cpu[$1, $4] = ($5 + $6) * 60 / $9 }
+    END {
+      for (key in cpu) {
+        split(key, part, SUBSEP)
+        if (part[1] == "tribunad" && (("ffmpeg", part[2]) in cpu) && cpu["ffmpeg", part[2]] > 0)
+          r[++n] = cpu[key] / cpu["ffmpeg", part[2]]
+      }
+      if (n == 0) { print "-"; exit }
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+      lo = r[1]; hi = r[n]
+      m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+      printf "%.2f (%.2f–%.2f, %d pairs)", m, lo, hi, n
+    }' "$tmp/results"
+}
+
 # ratio A B, growth A B (percent), verdict VALUE OP LIMIT
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 growth () { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%+.1f", (b - a) * 100 / a }'; }
@@ -520,6 +541,8 @@ report="$tmp/report.md"
     echo "|---|---:|---:|---:|---|---|"
     echo "| CPU-s per minute, 1 destination | $t1 | $f1 | $c1 | ≤ 1.10 | $(verdict "$c1" 1.10) |"
     echo "| CPU-s per minute, 3 destinations | $t3 | $f3 | $c3 | ≤ 1.10 | $(verdict "$c3" 1.10) |"
+    echo "| CPU, run by run (median, range), 1 destination | | | $(paired_ratio "$size" 1) | | |"
+    echo "| CPU, run by run (median, range), 3 destinations | | | $(paired_ratio "$size" 3) | | |"
     echo "| Peak RSS MiB, 1 destination | $tr1 | $fr1 | $m1 | ≤ 1.2 | $(verdict "$m1" 1.2) |"
     echo "| Peak RSS MiB, 3 destinations | $tr3 | $fr3 | $m3 | ≤ 1.2 | $(verdict "$m3" 1.2) |"
     echo "| Extra CPU, 1 → 3 destinations | $gt % | $gf % | | ≤ 3 % (tribunad) | $(verdict "${gt#+}" 3) |"
