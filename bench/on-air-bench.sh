@@ -512,7 +512,7 @@ paired_ratio () { # size dests
     }' "$tmp/results"
 }
 
-# ratio A B, growth A B (percent), verdict VALUE OP LIMIT
+# ratio A B (as shown), growth A B [FORMAT] (percent); exact_ratio and verdict below
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 growth () { # A B [printf format]
   awk -v a="$1" -v b="$2" -v f="${3:-%+.1f}" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf f, (b - a) * 100 / a }'
