@@ -467,9 +467,16 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The report ---------------------------------------------------------------------
 
+# awk: sorts v[1..c] in place and returns their median.
+awk_median='
+  function sorted_median(v, c,    i, j, t) {
+    for (i = 2; i <= c; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+  }'
+
 # Summary per tool/size/dests: median CPU-s per minute of program (CPU over the
 # seconds actually recorded) and median peak RSS, over the repeats that passed.
-summary=$(awk '
+summary=$(awk "$awk_median"'
   $11 == "ok" {
     k = $1 " " $2 " " $3
     n[k]++
@@ -477,10 +484,9 @@ summary=$(awk '
     rss[k, n[k]] = $7 / 1024
   }
   $11 != "ok" { bad[$1 " " $2 " " $3]++ }
-  function median(a, k, c,    i, j, t, v) {
+  function median(a, k, c,    i, v) {
     for (i = 1; i <= c; i++) v[i] = a[k, i]
-    for (i = 2; i <= c; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-    return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+    return sorted_median(v, c)
   }
   END {
     for (k in n) printf "%s %.2f %.1f %d\n", k, median(cpu, k, n[k]), median(rss, k, n[k]), bad[k] + 0
@@ -496,7 +502,7 @@ value () { # tool size dests field(4 cpu, 5 rss)
 # machine moves both runs of a pair alike, so this spreads less than the ratio
 # of the two medians; it is shown beside it, the verdict stays on the latter.
 paired_ratio () { # size dests
-  awk -v s="$1" -v d="$2" '
+  awk -v s="$1" -v d="$2" "$awk_median"'
     $11 == "ok" && $2 == s && $3 == d { cpu[$1, $4] = ($5 + $6) * 60 / $9 }
     END {
       for (key in cpu) {
@@ -505,10 +511,8 @@ paired_ratio () { # size dests
           r[++n] = cpu[key] / cpu["ffmpeg", part[2]]
       }
       if (n == 0) { print "-"; exit }
-      for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
-      lo = r[1]; hi = r[n]
-      m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
-      printf "%.2f (%.2f–%.2f, %d pair%s)", m, lo, hi, n, n == 1 ? "" : "s"
+      m = sorted_median(r, n)
+      printf "%.2f (%.2f–%.2f, %d pair%s)", m, r[1], r[n], n, n == 1 ? "" : "s"
     }' "$tmp/results"
 }
 
