@@ -561,13 +561,14 @@ report="$tmp/report.md"
     echo "| CPU, run by run (median, range), 3 destinations | | | $(paired_ratio "$size" 3) | | |"
     echo "| Peak RSS MiB, 1 destination | $tr1 | $fr1 | $m1 | ≤ 1.2 | $(verdict "$(exact_ratio "$tr1" "$fr1")" 1.2) |"
     echo "| Peak RSS MiB, 3 destinations | $tr3 | $fr3 | $m3 | ≤ 1.2 | $(verdict "$(exact_ratio "$tr3" "$fr3")" 1.2) |"
-    echo "| Extra CPU, 1 → 3 destinations | $gt % | $gf % | | ≤ 3 % (tribunad) | $(verdict "$gt_x" 3 %.1f) |"
+    # The target is per added destination (≤ 3 %); 1 → 3 adds two, so ≤ 6 %.
+    echo "| Extra CPU, 1 → 3 destinations | $gt % | $gf % | | ≤ 6 % (tribunad: 3 % × 2) | $(verdict "$gt_x" 6 %.1f) |"
     echo "| Extra CPU per added destination | $gt_each % | $gf_each % | | ≤ 3 % (tribunad) | $(verdict "$(awk -v g="$gt_x" 'BEGIN { print (g == "-") ? "-" : g / 2 }')" 3 %.1f) |"
     # ffmpeg's own 1 → 3 change is close to nothing (FLV muxing in its main
     # thread), so it shows how far the machine drifted between the runs.
     gd=$(awk -v a="$gt" -v b="$gf" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", a - b }')
     gd_x=$(awk -v a="$gt_x" -v b="$gf_x" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%.6f", a - b }')
-    echo "| Extra CPU 1 → 3, less ffmpeg's own change | $gd % | | | ≤ 3 % (tribunad) | $(verdict "$gd_x" 3 %.1f) |"
+    echo "| Extra CPU 1 → 3, less ffmpeg's own change | $gd % | | | ≤ 6 % (tribunad: 3 % × 2) | $(verdict "$gd_x" 6 %.1f) |"
     echo
     if [[ "$reference" == 1 ]]; then
       g1=$(value gst-launch "$size" 1 4); g3=$(value gst-launch "$size" 3 4)
