@@ -42,7 +42,7 @@ rm -rf "$root/root/tribuna"
 git clone -q "$repo" "$root/root/tribuna"
 
 case "$what" in
-  run)  chroot "$root" /bin/bash -c 'cd /root/tribuna && timeout 60 ./dev.sh run --for 10' ;;
+  run)  chroot "$root" /bin/bash -c 'cd /root/tribuna && timeout 1800 ./dev.sh run --for 10' ;;
   test) chroot "$root" /bin/bash -c 'cd /root/tribuna && bash .ci/run' ;;
   *)    echo "what: run or test" >&2; exit 2 ;;
 esac
