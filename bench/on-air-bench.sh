@@ -521,6 +521,8 @@ ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) 
 growth () { # A B [printf format]
   awk -v a="$1" -v b="$2" -v f="${3:-%+.1f}" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf f, (b - a) * 100 / a }'
 }
+# halve VALUE [printf format]: one added destination's share of the 1 → 3 growth
+halve () { awk -v g="$1" -v f="${2:-%+.1f}" 'BEGIN { if (g == "-") print "-"; else printf f, g / 2 }'; }
 # The verdict takes the unrounded ratio: 1.103 misses ≤ 1.10 though it prints as 1.10.
 exact_ratio () { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.6f", a / b }'; }
 verdict () { # VALUE LIMIT [the printf format the table shows VALUE in]
@@ -549,8 +551,7 @@ report="$tmp/report.md"
     m1=$(ratio "$tr1" "$fr1"); m3=$(ratio "$tr3" "$fr3")
     gt=$(growth "$t1" "$t3"); gf=$(growth "$f1" "$f3")
     gt_x=$(growth "$t1" "$t3" "%.6f"); gf_x=$(growth "$f1" "$f3" "%.6f")
-    gt_each=$(awk -v g="$gt" 'BEGIN { if (g == "-") print "-"; else printf "%+.1f", g / 2 }')
-    gf_each=$(awk -v g="$gf" 'BEGIN { if (g == "-") print "-"; else printf "%+.1f", g / 2 }')
+    gt_each=$(halve "$gt"); gf_each=$(halve "$gf")
     echo "### ${size%x*}x${size#*x} at $fps fps"
     echo
     echo "| | tribunad | ffmpeg | tribunad ÷ ffmpeg | target | |"
@@ -563,7 +564,7 @@ report="$tmp/report.md"
     echo "| Peak RSS MiB, 3 destinations | $tr3 | $fr3 | $m3 | ≤ 1.2 | $(verdict "$(exact_ratio "$tr3" "$fr3")" 1.2) |"
     # The target is per added destination (≤ 3 %); 1 → 3 adds two, so ≤ 6 %.
     echo "| Extra CPU, 1 → 3 destinations | $gt % | $gf % | | ≤ 6 % (tribunad: 3 % × 2) | $(verdict "$gt_x" 6 %.1f) |"
-    echo "| Extra CPU per added destination | $gt_each % | $gf_each % | | ≤ 3 % (tribunad) | $(verdict "$(awk -v g="$gt_x" 'BEGIN { print (g == "-") ? "-" : g / 2 }')" 3 %.1f) |"
+    echo "| Extra CPU per added destination | $gt_each % | $gf_each % | | ≤ 3 % (tribunad) | $(verdict "$(halve "$gt_x" %.6f)" 3 %.1f) |"
     # ffmpeg's own 1 → 3 change is close to nothing (FLV muxing in its main
     # thread), so it shows how far the machine drifted between the runs.
     gd=$(awk -v a="$gt" -v b="$gf" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.1f", a - b }')
